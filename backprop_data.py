@@ -43,9 +43,9 @@ def vectorized_result(j):
     return e
 
 
-def one_hot(labels):
-    """(n,) integer labels -> (10, n) one-hot columns."""
-    return np.eye(NUM_CLASSES)[:, labels]
+def one_hot(labels, num_classes=NUM_CLASSES):
+    """(n,) integer labels -> (num_classes, n) one-hot columns."""
+    return np.eye(num_classes)[:, labels]
 
 
 def read_mnist(path=DATA_PATH):
@@ -130,23 +130,19 @@ def load(train_size, test_size, path=DATA_PATH):
     return training_data, test_data
 
 
-def to_matrices(data):
+def to_matrices(data, num_classes=NUM_CLASSES):
     """Turn the course's list of ``(x, y)`` tuples into :class:`Matrices`.
 
-    ``y`` may be a (10, 1) one-hot column (training form) or an integer label (test form).
-    A :class:`Matrices` is returned unchanged.
+    ``x`` is a (k_0, 1) column; ``y`` a (num_classes, 1) one-hot column (training form) or an
+    integer label (test form). A :class:`Matrices` is returned unchanged.
     """
     if isinstance(data, Matrices):
         return data
     if len(data) == 0:
         raise ValueError("data is empty")
     x = np.hstack([x for x, _ in data])
-    if x.shape[0] != NUM_PIXELS:
-        raise ValueError(f"each x must be a ({NUM_PIXELS}, 1) column, got {data[0][0].shape}")
     if np.ndim(data[0][1]) == 0:
         labels = np.array([y for _, y in data], dtype=np.int64)
-        return Matrices(np.asfortranarray(x), labels, one_hot(labels))
+        return Matrices(np.asfortranarray(x), labels, one_hot(labels, num_classes))
     y = np.hstack([y for _, y in data])
-    if y.shape[0] != NUM_CLASSES:
-        raise ValueError(f"each y must be a ({NUM_CLASSES}, 1) column, got {data[0][1].shape}")
     return Matrices(np.asfortranarray(x), y.argmax(axis=0), y)

@@ -232,7 +232,7 @@ class Network:
 
     def _as_matrices(self, data, name):
         """``data`` as ``Matrices`` in this network's dtype, checked against its sizes."""
-        data = to_matrices(data)
+        data = to_matrices(data, self.sizes[-1])
         if data.x.shape[0] != self.sizes[0] or data.one_hot.shape[0] != self.sizes[-1]:
             raise ValueError(
                 f"{name}: examples are ({data.x.shape[0]}, {data.one_hot.shape[0]}) "
