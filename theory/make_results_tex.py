@@ -48,7 +48,8 @@ def number(x: float) -> str:
 
 
 def percent(fraction: float | None) -> str:
-    """A fraction in [0, 1] as a percentage with two decimals, e.g. ``91.23\\,\\%``."""
+    """A fraction in [0, 1] as a percentage with two decimals, e.g. ``91.23\\,\\%``; None (not
+    measured) as a dash."""
     if fraction is None:
         return "--"
     return f"{100 * fraction:.2f}\\,\\%"
@@ -179,12 +180,10 @@ def mnist_part_d(part: dict) -> dict[str, str]:
 def mnist_results(results: dict) -> dict[str, str]:
     """All values from ``results.json``; a part the run did not write gives no keys."""
     out = {
-        "mnist/provenance": (
-            r"The numbers and plots of this section come from \file{plots/results.json}, "
-            r"written by \texttt{python} \file{backprop_main.py} "
-            f"at {tex.text(results['created'])} (seed {results['seed']}) "
-            f"on {machine_sentence(results['machine'])}; data: {tex.text(results['data'])}."
-        )
+        "mnist/created": tex.text(results["created"]),
+        "mnist/seed": tex.text(results["seed"]),
+        "mnist/machine": machine_sentence(results["machine"]),
+        "mnist/data": tex.text(results["data"]),
     }
     parts = results.get("parts", {})
     for name, values in (("b", mnist_part_b), ("c", mnist_part_c), ("d", mnist_part_d)):
@@ -194,7 +193,7 @@ def mnist_results(results: dict) -> dict[str, str]:
 
 
 def alexnet_run(key: str, run: dict) -> dict[str, str]:
-    """Values of one AlexNet run."""
+    """Values of one AlexNet run (test-time augmentation only where the run used it)."""
     values = {
         "optimizer": tex.text(run["optimizer"]),
         "learning-rate": number(run["learning_rate"]),
@@ -207,29 +206,27 @@ def alexnet_run(key: str, run: dict) -> dict[str, str]:
         "final-val-acc": percent(run["val_accuracy"][-1]),
         "best-val-acc": percent(max(run["val_accuracy"])),
         "test-acc": percent(run["test_accuracy"]),
-        "test-acc-tta": percent(run.get("test_accuracy_tta")),
         "wall": seconds(run["wall_time_s"]),
     }
+    if run.get("test_accuracy_tta") is not None:
+        values["test-acc-tta"] = percent(run["test_accuracy_tta"])
     return {f"alexnet/{key}/{name}": v for name, v in values.items()}
 
 
-def comparison(smaller: float, larger: float) -> str:
-    """How the first number stands to the second: "lower than", "higher than" or "equal to"."""
-    if smaller < larger:
+def comparison(first: float, second: float) -> str:
+    """How ``first`` stands to ``second``: "lower than", "higher than" or "equal to"."""
+    if first < second:
         return "lower than"
-    return "higher than" if smaller > larger else "equal to"
+    return "higher than" if first > second else "equal to"
 
 
 def alexnet_results(results: dict) -> dict[str, str]:
     """All values from ``alexnet_results.json``; a run not in the file gives no keys."""
     runs = results.get("runs", {})
     out = {
-        "alexnet/provenance": (
-            r"The numbers and plots of this section come from "
-            r"\file{plots/alexnet_results.json}, written by \file{alexnet.ipynb} on "
-            f"{tex.text(results['device'])} (all runs together took "
-            f"{seconds(results['total_wall_time_s'])}); data: {tex.text(results['data'])}."
-        )
+        "alexnet/device": tex.text(results["device"]),
+        "alexnet/total-wall": seconds(results["total_wall_time_s"]),
+        "alexnet/data": tex.text(results["data"]),
     }
     rows = []
     for key, name in ALEXNET_RUNS.items():
