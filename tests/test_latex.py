@@ -1,0 +1,218 @@
+"""The written solution builds: the results generator formats present and missing results, every
+result the document cites is one the generator provides, and the PDF compiles with no LaTeX error,
+undefined reference or overfull box, both with the results in plots/ and with a full fake set.
+
+The builds need TeX Live (``make test`` installs it on a Debian machine where it runs as root);
+without latexmk they skip, except under CI (environment variable CI set), where they fail.
+"""
+
+import json
+import math
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from theory import build_pdf
+from theory.make_results_tex import ALEXNET_RUNS, MNIST_FIGURES, results_tex
+
+THEORY = Path(build_pdf.__file__).parent
+RATES = ["0.001", "0.01", "0.1", "1", "10", "100"]
+
+
+def curve(start, end, epochs=30):
+    """A made-up per-epoch curve from ``start`` to ``end``."""
+    return [start + (end - start) * e / (epochs - 1) for e in range(epochs)]
+
+
+def fake_mnist():
+    """A results.json of the documented schema with made-up numbers (never written to plots/)."""
+    runs = {
+        rate: {
+            "learning_rate": float(rate),
+            "train_accuracy": curve(0.2, 0.9 - 0.01 * i),
+            "train_loss": curve(3.0, 0.3) if rate != "100" else [5.0] + [math.inf] * 29,
+            "test_accuracy": curve(0.2, 0.91234 - 0.1 * i),
+            "diverged": rate == "100",
+        }
+        for i, rate in enumerate(RATES)
+    }
+    runs["10"]["train_loss"][-1] = math.nan
+    config = {"train_size": 10000, "test_size": 5000, "sizes": [784, 40, 10], "epochs": 30}
+    return {
+        "machine": {
+            "platform": "Linux-6.1.0-x86_64-with_glibc2.36",
+            "processor": "",
+            "cpu_count": 2,
+            "python": "3.11.7",
+            "numpy": "2.4.6",
+        },
+        "data": "mnist.pkl.gz (sha256 83390dc2...)",
+        "seed": 8,
+        "created": "2023-05-20T10:00:00+00:00",
+        "parts": {
+            "b": {"config": config | {"learning_rates": RATES}, "wall_time_s": 612.0, "runs": runs},
+            "c": {
+                "config": config | {"train_size": 50000, "test_size": 10000},
+                "wall_time_s": 300.5,
+                "test_accuracy": curve(0.9, 0.9512),
+                "final_test_accuracy": 0.9512,
+            },
+            "d": {
+                "config": {
+                    "sizes": [784, 256, 10],
+                    "optimizer": "SGD & momentum 0.9",
+                    "epochs": 30,
+                },
+                "wall_time_s": 1800.0,
+                "validation_accuracy": curve(0.95, 0.981),
+                "test_accuracy": 0.9801,
+                "ablation": [
+                    {
+                        "change": "without the learning-rate schedule",
+                        "validation_accuracy": 0.975,
+                        "test_accuracy": None,
+                        "wall_time_s": 1700.0,
+                    }
+                ],
+            },
+        },
+    }
+
+
+def fake_alexnet():
+    """An alexnet_results.json of the documented schema with made-up numbers."""
+
+    def run(label, rate, loss_end, val_end):
+        return {
+            "label": label,
+            "optimizer": "Adam" if "sgd" not in label else "SGD",
+            "learning_rate": rate,
+            "train_images": 4500,
+            "epochs": 10,
+            "train_loss": curve(2.3, loss_end, 10),
+            "train_accuracy": curve(0.1, 0.9, 10),
+            "val_accuracy": curve(0.1, val_end, 10),
+            "test_accuracy": val_end - 0.01,
+            "test_accuracy_tta": None,
+            "wall_time_s": 95.0,
+        }
+
+    runs = {key: run(key, 5e-5, 0.5, 0.6) for key in ALEXNET_RUNS}
+    runs["a_sgd"] = run("a_sgd", 0.005, 1.2, 0.48)
+    runs["d_bonus"] |= {"test_accuracy_tta": 0.87, "train_images": 45000}
+    return {
+        "data": "CIFAR-10",
+        "device": "NVIDIA H100 (CUDA 12)",
+        "total_wall_time_s": 1234.0,
+        "runs": runs,
+        "ablation": [{"change": "no augmentation", "val_accuracy": 0.8, "wall_time_s": 300.0}],
+    }
+
+
+def write_fake_plots(plots_dir, mnist=True, alexnet=True, figures=True):
+    plots_dir.mkdir(exist_ok=True)
+    if mnist:
+        (plots_dir / "results.json").write_text(json.dumps(fake_mnist()))
+    if alexnet:
+        (plots_dir / "alexnet_results.json").write_text(json.dumps(fake_alexnet()))
+    if figures:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        names = list(MNIST_FIGURES) + ["alexnet_loss", "alexnet_val_accuracy"]
+        for name in names:
+            figure, axes = plt.subplots(figsize=(4, 2.5))
+            axes.plot(curve(0.0, 1.0))
+            axes.set_title(name)
+            figure.savefig(plots_dir / f"{name}.png", dpi=60)
+            plt.close(figure)
+    return plots_dir
+
+
+def results(tex):
+    """The ``\\setresult`` values of a generated file, by key (one line each)."""
+    return dict(re.findall(r"^\\setresult\{([^}]*)\}\{(.*)\}$", tex, re.MULTILINE))
+
+
+def test_present_results_are_formatted(tmp_path):
+    values = results(results_tex(write_fake_plots(tmp_path / "plots"), THEORY))
+    assert values["mnist/b/0.001/final-test-acc"] == r"91.23\,\%"
+    assert values["mnist/b/100/final-train-loss"] == r"$\infty$"
+    assert values["mnist/b/10/final-train-loss"] == "NaN"
+    assert values["mnist/b/0.1/final-train-loss"] == "0.3000"
+    assert values["mnist/b/diverged-rates"] == r"$\eta\in\{$100$\}$"
+    assert values["mnist/c/final-test-acc"] == r"95.12\,\%"
+    assert values["mnist/c/wall"] == r"5.0\,min"
+    assert values["alexnet/a_adam/learning-rate"] == r"$5\times10^{-5}$"
+    assert values["alexnet/a/loss-comparison"] == "lower than"
+    assert values["alexnet/d_bonus/test-acc-tta"] == r"87.00\,\%"
+    assert "alexnet/a_sgd/test-acc-tta" not in values  # the run did not use it
+    assert r"SGD \& momentum" in values["mnist/d/config"]
+    assert r"with\_\allowbreak{}glibc2" in values["mnist/machine"]
+    assert r"\includegraphics[width=0.7\linewidth]{" in values["figure/part_b_train_loss"]
+    assert values["figure/part_b_train_loss"].count("plots/part_b_train_loss.png") == 1
+    assert values["alexnet/figures"].count(r"\includegraphics") == 2
+
+
+def test_missing_results_give_no_values(tmp_path):
+    """A missing file, part or figure defines no key, so the document says "not yet produced"."""
+    plots = write_fake_plots(tmp_path / "plots", alexnet=False, figures=False)
+    mnist = fake_mnist()
+    del mnist["parts"]["c"]
+    (plots / "results.json").write_text(json.dumps(mnist))
+    values = results(results_tex(plots, THEORY))
+    assert "mnist/b/table" in values
+    assert not [k for k in values if k.startswith(("mnist/c/", "alexnet/", "figure/"))]
+    assert results(results_tex(tmp_path / "empty", THEORY)) == {}
+
+
+def test_every_cited_result_is_generated(tmp_path):
+    """With every result present, each key the document cites is defined (a typo in a key would
+    otherwise print "not yet produced" next to an existing result)."""
+    values = results(results_tex(write_fake_plots(tmp_path / "plots"), THEORY))
+    cited = set()
+    for source in THEORY.glob("*.tex"):
+        text = re.sub(r"(?<!\\)%.*", "", source.read_text())  # drop comments
+        cited |= set(re.findall(r"\\(?:if)?result\{([^}#]*)\}", text))
+    assert cited, "the document cites no results"
+    assert sorted(cited - set(values)) == []
+
+
+def require_latexmk():
+    if shutil.which("latexmk") is None:
+        reason = "latexmk not found (TeX Live: make test installs it on Debian as root)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must build the PDF, but {reason}")
+        pytest.skip(reason)
+
+
+def test_log_problems_are_found():
+    log = (
+        "Overfull \\hbox (0.5pt too wide) in paragraph\n"
+        "Overfull \\hbox (12.3pt too wide) in paragraph\n"
+        "LaTeX Warning: Reference `eq:x' on page 2 undefined on input line 5.\n"
+        "./q1.tex:12: Undefined control sequence.\n"
+        "! Emergency stop.\n"
+    )
+    assert len(build_pdf.log_problems(log)) == 4
+    assert build_pdf.log_problems("Underfull \\hbox (badness 10000)\n") == []
+
+
+def test_pdf_builds_cleanly_from_the_results_in_plots(tmp_path):
+    require_latexmk()
+    pdf, problems = build_pdf.build(tmp_path / "build")
+    assert problems == []
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_pdf_builds_cleanly_with_every_result_present(tmp_path):
+    require_latexmk()
+    plots = write_fake_plots(tmp_path / "plots")
+    pdf, problems = build_pdf.build(tmp_path / "build", plots)
+    assert problems == []
+    assert pdf.stat().st_size > pdf.with_name("solutions.aux").stat().st_size
