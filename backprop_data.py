@@ -108,6 +108,15 @@ def load_matrices(train_size, test_size, path=DATA_PATH):
     return train, test
 
 
+def load_validation(path=DATA_PATH):
+    """The 10,000 validation images (MNIST training images 50,000..59,999) as :class:`Matrices`.
+
+    The course never uses them; they are for choosing settings without looking at the test set.
+    """
+    _, (x, y), _ = read_mnist(path)
+    return matrices(x, y)
+
+
 def matrices(rows, labels):
     """(n, 784) rows and (n,) labels -> :class:`Matrices` with one example per column."""
     labels = np.asarray(labels, dtype=np.int64)

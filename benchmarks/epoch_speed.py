@@ -106,29 +106,24 @@ def main():
     if args.torch_threads:
         torch.set_num_threads(args.torch_threads)
     train, test = data.load_matrices(50_000, 10_000)
-    print(
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, numpy {np.__version__}, "
-        f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
-    )
-    print(
-        f"one epoch: sizes {SIZES}, {len(train)} examples, mini-batch {MINI_BATCH}; best of {args.repeats}\n"
-    )
+    machine = platform.processor() or platform.machine()
+    print(f"{machine}, {os.cpu_count()} cores, numpy {np.__version__}, torch {torch.__version__}")
+    print(f"torch threads: {torch.get_num_threads()}; best of {args.repeats} epochs each\n")
     print(
         f"{'dtype':8} {'vectorised':>11} {'loop':>9} {'torch':>9} {'loop/vec':>9} {'torch/vec':>10}"
     )
     for dtype in (np.float64, np.float32):
-        times = {
-            name: min(run() for _ in range(args.repeats))
-            for name, run in (
-                ("vectorised", lambda: vectorised_epoch(train, test, dtype)),
-                ("loop", lambda: loop_epoch(train, dtype)),
-                ("torch", lambda: torch_epoch(train, dtype)),
-            )
-        }
+        vec = best_time(vectorised_epoch, args.repeats, train, test, dtype)
+        loop = best_time(loop_epoch, args.repeats, train, dtype)
+        tor = best_time(torch_epoch, args.repeats, train, dtype)
+        name = np.dtype(dtype).name
         print(
-            f"{np.dtype(dtype).name:8} {times['vectorised']:10.3f}s {times['loop']:8.3f}s {times['torch']:8.3f}s "
-            f"{times['loop'] / times['vectorised']:8.1f}x {times['torch'] / times['vectorised']:9.1f}x"
+            f"{name:8} {vec:10.3f}s {loop:8.3f}s {tor:8.3f}s {loop / vec:8.1f}x {tor / vec:9.1f}x"
         )
+
+
+def best_time(epoch, repeats, *args):
+    return min(epoch(*args) for _ in range(repeats))
 
 
 if __name__ == "__main__":
