@@ -32,7 +32,7 @@ def numbers_of(parts):
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("quick")
-    backprop_main.main(["--quick", "--out", str(out)])
+    backprop_main.main(["--quick", "--ablation", "--out", str(out)])
     return out
 
 
@@ -50,6 +50,9 @@ def test_quick_run_writes_figures_and_results(quick_run):
         )
     assert len(c["test_accuracy"]) == 3 and c["final_test_accuracy"] == c["test_accuracy"][-1]
     assert 0.0 <= d["test_accuracy"] <= 1.0 and len(d["validation_accuracy"]) == 2
+    assert [row["change"] for row in d["ablation"]] == [c for c, _ in mnist_bonus.ABLATION]
+    assert d["ablation"][-1]["test_accuracy"] == d["test_accuracy"]
+    assert all(0.0 <= row["validation_accuracy"] <= 1.0 for row in d["ablation"])
     for part in (b, c, d):
         assert part["wall_time_s"] > 0 and part["machine"]["cpu_count"] >= 1
     assert not list(quick_run.glob(".*")), "temporary files left behind"
