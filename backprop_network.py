@@ -156,7 +156,7 @@ class Network:
         steps_per_epoch = -(-len(train) // mini_batch_size)
         progress = np.arange(epochs * steps_per_epoch) / max(epochs * steps_per_epoch, 1)
         factors = np.ones_like(progress) if schedule is None else schedule(progress)
-        learning_rates = (learning_rate * factors).reshape(epochs, steps_per_epoch)
+        learning_rates = (learning_rate * factors).reshape(epochs, steps_per_epoch).tolist()
         options = StepOptions(
             momentum=momentum,
             weight_decay=weight_decay,
@@ -241,8 +241,9 @@ class Network:
     def _forward(self, x, dropout=0.0, generator=None):
         """[v_1, ..., v_L], [z_0, ..., z_{L-1}] and the gates dz_l/dv_l for inputs x (k_0, m).
 
-        A hidden layer's gate is sigma'(v_l), times the dropout mask while training, so that
-        z_l = v_l o gate_l and the backward pass multiplies by the same gate.
+        A hidden layer's gate is sigma'(v_l) (as booleans), times the dropout mask scaled by
+        1 / (1 - dropout) while training, so that z_l = v_l o gate_l and the backward pass
+        multiplies by the same gate.
         """
         vs, zs, gates = [], [x], []
         for w, b in zip(self.weights, self.biases, strict=True):
@@ -250,19 +251,23 @@ class Network:
             v += b
             vs.append(v)
             if len(vs) < len(self.weights):
-                gate = relu_derivative(v)
+                gate = v > 0
                 if dropout:
-                    gate *= generator.random(v.shape) >= dropout
-                    gate /= 1.0 - dropout
+                    kept = generator.random(v.shape) >= dropout
+                    gate = (gate & kept) * np.asarray(1.0 / (1.0 - dropout), dtype=v.dtype)
                 gates.append(gate)
                 zs.append(v * gate)
         return vs, zs, gates
 
-    def _gradients(self, x, y, dropout=0.0, generator=None):
-        """backprop without the checks: the SGD loop's hot path."""
+    def _gradients(self, x, y, dropout=0.0, generator=None, scale=1.0):
+        """backprop without the checks: the SGD loop's hot path.
+
+        Every gradient is linear in dl/dv_L, so scaling it by ``scale`` scales them all: SGD
+        asks for learning_rate * gradient at the price of one (k_L, m) multiplication.
+        """
         vs, zs, gates = self._forward(x, dropout, generator)
         grad_v = self.loss_derivative_wr_output_activations(vs[-1], y)
-        grad_v /= x.shape[1]
+        grad_v *= scale / x.shape[1]
         db = [None] * len(self.weights)
         dw = [None] * len(self.weights)
         for layer in range(len(self.weights) - 1, -1, -1):
@@ -276,6 +281,11 @@ class Network:
 
     def _step(self, x, y, learning_rate, options=PLAIN_SGD):
         """One step on the mean loss of the columns of x (k_0, m), y (k_L, m)."""
+        if options.velocities is None and not options.weight_decay:
+            db, dw = self._gradients(x, y, options.dropout, options.generator, learning_rate)
+            for p, step in zip(self.biases + self.weights, db + dw, strict=True):
+                p -= step
+            return
         db, dw = self._gradients(x, y, options.dropout, options.generator)
         if options.weight_decay:
             for g, w in zip(dw, self.weights, strict=True):
