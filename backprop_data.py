@@ -7,6 +7,7 @@ replacement, so a network built right after it starts from the same weights ever
 :func:`load_matrices` returns the same subsets as column matrices for the vectorised code.
 """
 
+import functools
 import gzip
 import pickle
 from pathlib import Path
@@ -52,9 +53,14 @@ def read_mnist(path=DATA_PATH):
     """Return the pickle's ``(training, validation, test)`` parts, each ``(x (n, 784), labels)``.
 
     Raises FileNotFoundError when the file is missing and ValueError when it is not a readable
-    MNIST pickle; both messages name the path.
+    MNIST pickle; both messages name the path. The parts are read once per path and process
+    (decompressing takes a second); callers copy what they take and never change them.
     """
-    path = Path(path)
+    return read_mnist_file(Path(path).resolve())
+
+
+@functools.lru_cache(maxsize=2)
+def read_mnist_file(path):
     if not path.is_file():
         raise FileNotFoundError(
             f"MNIST data file not found: looked for {path}. "
@@ -114,7 +120,7 @@ def load_validation(path=DATA_PATH):
     The course never uses them; they are for choosing settings without looking at the test set.
     """
     _, (x, y), _ = read_mnist(path)
-    return matrices(x, y)
+    return matrices(x.copy(), y)
 
 
 def matrices(rows, labels):
@@ -132,10 +138,15 @@ def load(train_size, test_size, path=DATA_PATH):
     """
     train_idx, test_idx = sample_indices(train_size, test_size)
     (train_x, train_y), _, (test_x, test_y) = read_mnist(path)
+    train_rows, test_rows = train_x[train_idx], test_x[test_idx]  # copies: the parts stay intact
     training_data = [
-        (train_x[i].reshape(NUM_PIXELS, 1), vectorized_result(train_y[i])) for i in train_idx
+        (row.reshape(NUM_PIXELS, 1), vectorized_result(label))
+        for row, label in zip(train_rows, train_y[train_idx], strict=True)
     ]
-    test_data = [(test_x[i].reshape(NUM_PIXELS, 1), int(test_y[i])) for i in test_idx]
+    test_data = [
+        (row.reshape(NUM_PIXELS, 1), int(label))
+        for row, label in zip(test_rows, test_y[test_idx], strict=True)
+    ]
     return training_data, test_data
 
 

@@ -164,3 +164,15 @@ def test_a_file_written_in_the_official_layout_loads(tmp_path):
     train_idx = np.random.choice(50000, 20, replace=False)
     for (x, y), i in zip(training_data, train_idx, strict=True):
         assert x[0, 0] == np.float32(i / 50000) and y.argmax() == parts[0][1][i]
+
+
+def test_changing_loaded_data_leaves_the_next_load_intact():
+    training_data, test_data = data.load(5, 5)
+    train, _ = data.load_matrices(5, 5)
+    validation = data.load_validation()
+    for x in (training_data[0][0], test_data[0][0], train.x, validation.x):
+        x[...] = 7.0
+    training_data, test_data = data.load(5, 5)
+    train, _ = data.load_matrices(5, 5)
+    for x in (training_data[0][0], test_data[0][0], train.x, data.load_validation().x):
+        assert x.max() < 1.0

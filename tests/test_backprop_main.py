@@ -48,6 +48,7 @@ def test_quick_run_writes_figures_and_results(quick_run):
         assert (
             len(run["train_accuracy"]) == len(run["train_loss"]) == len(run["test_accuracy"]) == 3
         )
+        assert 0.0 <= run["dead_hidden_units"] <= 1.0
     assert len(c["test_accuracy"]) == 3 and c["final_test_accuracy"] == c["test_accuracy"][-1]
     assert 0.0 <= d["test_accuracy"] <= 1.0 and len(d["validation_accuracy"]) == 2
     assert [row["change"] for row in d["ablation"]] == [c for c, _ in mnist_bonus.ABLATION]
