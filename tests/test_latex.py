@@ -36,6 +36,7 @@ def fake_mnist():
             "train_loss": curve(3.0, 0.3) if rate != "100" else [5.0] + [math.inf] * 29,
             "test_accuracy": curve(0.2, 0.91234 - 0.1 * i),
             "diverged": rate == "100",
+            "dead_hidden_units": 0.025 * i,
         }
         for i, rate in enumerate(RATES)
     }

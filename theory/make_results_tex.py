@@ -77,8 +77,12 @@ def rate_set(rates: list[str]) -> str:
 
 
 def inline_config(config: dict) -> str:
-    """A configuration dictionary as ``key = value`` pairs in running text."""
-    return ", ".join(f"{tex.text(k)} = {tex.text(v)}" for k, v in config.items())
+    """A configuration dictionary as ``key = value`` pairs in running text; numbers never break."""
+
+    def value(v):
+        return str(v) if isinstance(v, int | float) else tex.text(v)
+
+    return ", ".join(f"{tex.text(k)} = {value(v)}" for k, v in config.items())
 
 
 def itemized_config(config: dict) -> str:
@@ -131,6 +135,8 @@ def mnist_part_b(part: dict) -> dict[str, str]:
             "best-test-acc": f"{percent(test[best_epoch])} ({best_epoch + 1})",
             "diverged": "yes" if run["diverged"] else "no",
         }
+        if "dead_hidden_units" in run:
+            values["dead-units"] = percent(run["dead_hidden_units"])
         out.update({f"mnist/b/{key}/{name}": v for name, v in values.items()})
         losses = f"{values['first-train-loss']} / {values['final-train-loss']}"
         rows.append(
