@@ -52,22 +52,15 @@ def parse_args(argv=None):
         help="run this part (repeatable; default: all three)",
     )
     parser.add_argument("--epochs", type=int, default=30, help="epochs of parts (b) and (c)")
-    parser.add_argument(
-        "--b-sizes",
-        type=int,
-        nargs=2,
-        default=[10000, 5000],
-        metavar=("TRAIN", "TEST"),
-        help="training and test set sizes of part (b) (default: 10000 5000)",
-    )
-    parser.add_argument(
-        "--c-sizes",
-        type=int,
-        nargs=2,
-        default=[50000, 10000],
-        metavar=("TRAIN", "TEST"),
-        help="training and test set sizes of part (c) (default: 50000 10000)",
-    )
+    for part, sizes in (("b", [10000, 5000]), ("c", [50000, 10000])):
+        parser.add_argument(
+            f"--{part}-sizes",
+            type=int,
+            nargs=2,
+            default=sizes,
+            metavar=("TRAIN", "TEST"),
+            help=f"training and test set sizes of part ({part}) (default: {sizes[0]} {sizes[1]})",
+        )
     parser.add_argument(
         "--learning-rates",
         type=float,
@@ -122,8 +115,8 @@ def parse_args(argv=None):
     for name in ("epochs", "bonus_epochs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    for name, pools in (("b_sizes", (50000, 10000)), ("c_sizes", (50000, 10000))):
-        for size, pool in zip(getattr(args, name), pools, strict=True):
+    for name in ("b_sizes", "c_sizes"):
+        for size, pool in zip(getattr(args, name), (data.TRAIN_POOL, data.TEST_POOL), strict=True):
             if not 1 <= size <= pool:
                 parser.error(f"--{name.replace('_', '-')}: {size} is not between 1 and {pool}")
     if any(not (lr > 0 and math.isfinite(lr)) for lr in args.learning_rates):
@@ -159,17 +152,22 @@ def part_b(args, progress):
             "diverged_at_epoch": history["diverged_at_epoch"],
             "dead_hidden_units": dead_fraction(net, train.x),
         }
-    config = {
-        "train_size": args.b_sizes[0],
-        "test_size": args.b_sizes[1],
+    config = course_config(args, args.b_sizes, learning_rates=args.learning_rates)
+    return {"config": config, "runs": runs}
+
+
+def course_config(args, sizes, **learning_rate):
+    """The settings of a part (b) or (c) run, as recorded in results.json."""
+    return {
+        "train_size": sizes[0],
+        "test_size": sizes[1],
         "sizes": [784, 40, 10],
         "epochs": args.epochs,
         "mini_batch_size": 10,
-        "learning_rates": args.learning_rates,
+        **learning_rate,
         "dtype": args.dtype,
         "shuffle_seed": args.seed,
     }
-    return {"config": config, "runs": runs}
 
 
 def dead_fraction(net, x):
@@ -187,18 +185,8 @@ def part_c(args, progress):
         train, args.epochs, 10, 0.1, test, rng=args.seed, verbose=False,
         on_epoch=lambda *_: progress.update(),
     )  # fmt: skip
-    config = {
-        "train_size": args.c_sizes[0],
-        "test_size": args.c_sizes[1],
-        "sizes": [784, 40, 10],
-        "epochs": args.epochs,
-        "mini_batch_size": 10,
-        "learning_rate": 0.1,
-        "dtype": args.dtype,
-        "shuffle_seed": args.seed,
-    }
     return {
-        "config": config,
+        "config": course_config(args, args.c_sizes, learning_rate=0.1),
         "test_accuracy": history["test_accuracy"],
         "final_test_accuracy": history["test_accuracy"][-1],
     }
