@@ -209,11 +209,12 @@ def alexnet_run(key: str, run: dict) -> dict[str, str]:
         "first-train-loss": loss(run["train_loss"][0]),
         "final-train-loss": loss(run["train_loss"][-1]),
         "final-train-acc": percent(run["train_accuracy"][-1]),
-        "final-val-acc": percent(run["val_accuracy"][-1]),
-        "best-val-acc": percent(max(run["val_accuracy"])),
         "test-acc": percent(run["test_accuracy"]),
         "wall": seconds(run["wall_time_s"]),
     }
+    if run["val_accuracy"]:  # a run on all 50,000 training images has no validation curve
+        values["final-val-acc"] = percent(run["val_accuracy"][-1])
+        values["best-val-acc"] = percent(max(run["val_accuracy"]))
     if run.get("test_accuracy_tta") is not None:
         values["test-acc-tta"] = percent(run["test_accuracy_tta"])
     return {f"alexnet/{key}/{name}": v for name, v in values.items()}
@@ -242,7 +243,7 @@ def alexnet_results(results: dict) -> dict[str, str]:
         out.update(values)
         columns = ["optimizer", "learning-rate", "train-images", "epochs", "final-train-loss"]
         columns += ["final-val-acc", "test-acc"]
-        rows.append([name] + [values[f"alexnet/{key}/{c}"] for c in columns])
+        rows.append([name] + [values.get(f"alexnet/{key}/{c}", "--") for c in columns])
     if rows:
         header = ["run", "optimizer", r"$\eta$", "images", "epochs", "train loss", "val.\\ acc."]
         header += ["test acc."]
