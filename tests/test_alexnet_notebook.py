@@ -1,5 +1,6 @@
 """alexnet.ipynb executed top to bottom on the CPU against a tiny CIFAR-10 written in the official
-batch layout, with its QUICK switch on; then its results JSON, figures and printed checks."""
+batch layout, with its QUICK switch on; then its results JSON, figures, printed checks, its
+parameter checks and its errors for bad data."""
 
 import json
 import math
@@ -14,20 +15,17 @@ import pytest
 from nbclient.exceptions import CellExecutionError
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "alexnet.ipynb"
-RUN_KEYS = ["a_sgd", "a_adam", "b_adam_lr_5e-3", "c_adam_no_bn_dropout", "d_bonus"]
-FIGURES = [
-    "alexnet_loss.png",
-    "alexnet_train_accuracy.png",
-    "alexnet_val_accuracy.png",
-    "alexnet_bonus.png",
-]
+PART_KEYS = ["a_sgd", "a_adam", "b_adam_lr_5e-3", "c_adam_no_bn_dropout"]
+PART_FIGURES = ["alexnet_loss.png", "alexnet_train_accuracy.png", "alexnet_val_accuracy.png"]
 TRAIN_PER_BATCH = 40  # 5 batches: 200 training images
 TEST_IMAGES = 64
 EPOCHS = 2
 VALIDATION_SIZE = 40
 SUBSET_SIZE = 32
 QUICK_IMAGES = 64  # what the notebook's QUICK switch keeps of a larger set
-ABLATION_ROWS = 10  # nine steps and the flip-TTA evaluation
+BONUS_SEEDS = [3, 5]
+PATH_STEPS, ALTERNATIVES = 7, 2  # the ablation: the path, flip TTA, then the alternatives
+VERDICTS = {"anchor", "gain", "loss", "within noise", "evaluation only"}
 
 
 def tiny_batch(count, seed):
@@ -73,25 +71,29 @@ def execute(workdir, **parameters):
     return notebook
 
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """The notebook run in QUICK mode on the tiny data: (notebook, results dict, plots folder)."""
-    workdir = tmp_path_factory.mktemp("alexnet")
+def quick_run(workdir, **parameters):
+    """The notebook on the tiny data in QUICK mode, writing to workdir/plots; returns the
+    executed notebook, the results dict and the plots folder."""
     plots = workdir / "plots"
-    notebook = execute(
-        workdir,
+    settings = dict(
         DATA_DIR=str(write_tiny_cifar(workdir / "data")),
         DOWNLOAD=False,
         DATA_LABEL="tiny test data",
-        RESULTS_PATH=str(plots / "results.json"),
-        PLOTS_DIR=str(plots),
+        OUT_DIR=str(plots),
         VALIDATION_SIZE=VALIDATION_SIZE,
         SUBSET_SIZE=SUBSET_SIZE,
         EPOCHS=EPOCHS,
+        BONUS_SEEDS=BONUS_SEEDS,
         QUICK=True,
     )
-    results = json.loads((plots / "results.json").read_text())
-    return notebook, results, plots
+    notebook = execute(workdir, **(settings | parameters))
+    return notebook, json.loads((plots / "alexnet_results.json").read_text()), plots
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """The whole notebook (PARTS = "all")."""
+    return quick_run(tmp_path_factory.mktemp("alexnet"))
 
 
 def outputs(notebook):
@@ -110,60 +112,69 @@ def text_of(notebook):
     return "\n".join(parts)
 
 
-def test_results_name_the_data_and_the_device(executed):
+def test_results_name_the_data_the_device_and_the_parts(executed):
     _, results, _ = executed
     assert results["data"] == "tiny test data"
     assert results["device"] == "cpu"
-    assert results["total_wall_time_s"] > 0
-
-
-def test_every_run_has_its_numbers(executed):
-    _, results, _ = executed
-    assert sorted(results["runs"]) == sorted(RUN_KEYS)
-    for key, run in results["runs"].items():
-        assert run["epochs"] == EPOCHS, key
-        assert isinstance(run["label"], str) and run["label"], key
-        assert isinstance(run["optimizer"], str) and run["optimizer"], key
-        assert run["learning_rate"] > 0, key
-        assert run["wall_time_s"] > 0, key
-        assert len(run["train_loss"]) == len(run["train_accuracy"]) == EPOCHS, key
-        assert all(math.isfinite(loss) and loss > 0 for loss in run["train_loss"]), key
-        accuracies = run["train_accuracy"] + run["val_accuracy"] + [run["test_accuracy"]]
-        assert all(0 <= accuracy <= 1 for accuracy in accuracies), key
+    assert results["parts"] == "all"
+    assert results["parameters"]["bonus_seeds"] == BONUS_SEEDS
+    assert set(results["section_wall_time_s"]) == {"data", "a-c", "ablation", "bonus"}
+    assert results["total_wall_time_s"] > sum(results["section_wall_time_s"].values()) > 0
 
 
 def test_parts_a_to_c_use_the_subset_and_validate_every_epoch(executed):
     _, results, _ = executed
-    for key in RUN_KEYS[:4]:
-        run = results["runs"][key]
+    assert sorted(results["runs"]) == sorted(PART_KEYS)
+    for key, run in results["runs"].items():
+        assert run["epochs"] == EPOCHS, key
         assert run["train_images"] == SUBSET_SIZE, key
+        assert len(run["train_loss"]) == len(run["train_accuracy"]) == EPOCHS, key
         assert len(run["val_accuracy"]) == EPOCHS, key
-        assert run["test_accuracy_tta"] is None, key
-    optimizers = [results["runs"][key]["optimizer"] for key in RUN_KEYS[:4]]
+        assert all(math.isfinite(loss) and loss > 0 for loss in run["train_loss"]), key
+        accuracies = run["train_accuracy"] + run["val_accuracy"] + [run["test_accuracy"]]
+        assert all(0 <= accuracy <= 1 for accuracy in accuracies), key
+        assert run["wall_time_s"] > 0, key
+    optimizers = [results["runs"][key]["optimizer"] for key in PART_KEYS]
     assert optimizers == ["SGD", "Adam", "Adam", "Adam"]
-    rates = [results["runs"][key]["learning_rate"] for key in RUN_KEYS[:4]]
+    rates = [results["runs"][key]["learning_rate"] for key in PART_KEYS]
     assert rates == [0.005, 5e-5, 5e-3, 5e-5]
 
 
-def test_part_d_trains_on_everything_and_reports_tta(executed):
+def test_bonus_trains_on_everything_once_per_seed(executed):
     _, results, _ = executed
-    bonus = results["runs"]["d_bonus"]
+    bonus = results["bonus"]
     assert bonus["train_images"] == min(QUICK_IMAGES, 5 * TRAIN_PER_BATCH)
-    assert bonus["val_accuracy"] == []
-    assert 0 <= bonus["test_accuracy_tta"] <= 1
+    assert [row["seed"] for row in bonus["seeds"]] == BONUS_SEEDS
+    for key in ("test_accuracy", "test_accuracy_tta"):
+        values = [row[key] for row in bonus["seeds"]]
+        assert all(0 <= value <= 1 for value in values)
+        assert bonus[key]["mean"] == pytest.approx(sum(values) / len(values))
+        assert (bonus[key]["min"], bonus[key]["max"]) == (min(values), max(values))
+    assert bonus["noise"] == pytest.approx(
+        bonus["test_accuracy"]["max"] - bonus["test_accuracy"]["min"]
+    )
+    assert all(len(row["train_loss"]) == EPOCHS for row in bonus["seeds"])
 
 
-def test_ablation_rows(executed):
+def test_ablation_rows_and_their_verdicts(executed):
     notebook, results, _ = executed
-    assert len(results["ablation"]) == ABLATION_ROWS
-    for row in results["ablation"]:
-        assert isinstance(row["change"], str) and row["change"]
-        assert 0 <= row["val_accuracy"] <= 1
-        assert row["wall_time_s"] >= 0
-    table_rows = [
-        line for line in text_of(notebook).splitlines() if line.startswith("| ") and "x1.5" in line
-    ]
-    assert table_rows, "the ablation table was not displayed"
+    rows = results["ablation"]
+    assert len(rows) == PATH_STEPS + 1 + ALTERNATIVES
+    assert [row["adopted"] for row in rows] == [True] * (PATH_STEPS + 1) + [False] * ALTERNATIVES
+    assert rows[0]["verdict"] == "anchor" and rows[0]["gain"] is None
+    assert rows[PATH_STEPS]["name"] == "flip TTA"
+    assert rows[PATH_STEPS]["verdict"] == "evaluation only"
+    final = rows[PATH_STEPS - 1]
+    for number, row in enumerate(rows[1:], 1):
+        against = rows[number - 1] if number < PATH_STEPS else final
+        assert row["against"] == against["name"]
+        assert row["gain"] == pytest.approx(row["val_accuracy"] - against["val_accuracy"])
+        if row["name"] != "flip TTA":
+            noise = abs(row["gain"]) <= results["bonus"]["noise"]
+            assert (row["verdict"] == "within noise") == noise, row
+    assert {row["verdict"] for row in rows} <= VERDICTS
+    assert all(0 <= row["val_accuracy"] <= 1 and row["wall_time_s"] >= 0 for row in rows)
+    assert any(line.startswith("| ") and "x1.5" in line for line in text_of(notebook).splitlines())
 
 
 def test_summary_table_lists_every_run_of_a_to_c(executed):
@@ -175,18 +186,19 @@ def test_summary_table_lists_every_run_of_a_to_c(executed):
     ]
     summary = [table for table in markdown if "test accuracy" in table]
     assert summary, "no summary table"
-    for key in RUN_KEYS[:4]:
+    for key in PART_KEYS:
         assert results["runs"][key]["label"] in summary[0]
 
 
 def test_figures_are_saved_and_shown(executed):
     notebook, _, plots = executed
-    for name in FIGURES:
+    for name in [*PART_FIGURES, "alexnet_bonus.png"]:
         image = matplotlib.image.imread(plots / name)
         assert image.ndim == 3 and image.shape[0] > 200 and image.shape[1] > 300, name
         assert image.std() > 0, f"{name} is blank"
     shown = [output for output in outputs(notebook) if "image/png" in output.get("data", {})]
-    assert len(shown) >= len(FIGURES)
+    assert len(shown) == len(PART_FIGURES) + 1
+    assert not list(plots.glob(".*")), "a temporary file was left behind"
 
 
 def test_network_variants_are_checked(executed):
@@ -197,14 +209,79 @@ def test_network_variants_are_checked(executed):
         "without BatchNorm and Dropout: (2, 3, 227, 227) -> (2, 10); 0 BatchNorm2d, 0 Dropout"
         in text
     )
-    assert "native 32x32 input: (2, 3, 32, 32) -> (2, 10); 5 BatchNorm2d, 2 Dropout" in text
+
+
+def test_parts_a_c_runs_only_a_to_c_and_a_rerun_replaces_the_earlier_results(tmp_path):
+    workdir = tmp_path
+    plots = workdir / "plots"
+    plots.mkdir()
+    (plots / "alexnet_bonus.png").write_bytes(b"an earlier run's figure")
+    _, results, _ = quick_run(workdir, PARTS="a-c", OVERWRITE=True)
+    assert results["parts"] == "a-c"
+    assert sorted(results["runs"]) == sorted(PART_KEYS)
+    assert "bonus" not in results and "ablation" not in results
+    assert set(results["section_wall_time_s"]) == {"data", "a-c"}
+    assert sorted(path.name for path in plots.iterdir()) == sorted(
+        ["alexnet_results.json", *PART_FIGURES]
+    )
+
+
+def failure(tmp_path, **parameters):
+    """The message of the error that the notebook, run on the tiny data, stops with."""
+    if "DATA_DIR" not in parameters:
+        parameters["DATA_DIR"] = str(write_tiny_cifar(tmp_path / "data"))
+    settings = dict(DOWNLOAD=False, OUT_DIR=str(tmp_path / "plots"), QUICK=True)
+    with pytest.raises(CellExecutionError) as raised:
+        execute(tmp_path, **(settings | parameters))
+    return str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("parameters", "complaint"),
+    [
+        (dict(EPOCHS=0), "EPOCHS = 0 must be an integer from 1 to 10"),
+        (dict(EPOCHS=11), "EPOCHS = 11 must be an integer from 1 to 10"),
+        (dict(PARTS="b"), "PARTS = 'b' must be 'a-c', 'a-d' or 'all'"),
+        (dict(VALIDATION_SIZE=5000.0), "VALIDATION_SIZE = 5000.0 must be an integer"),
+        (dict(SUBSET_SIZE=True), "SUBSET_SIZE = True must be an integer"),
+        (dict(BONUS_SEEDS=[]), "BONUS_SEEDS = [] must be a non-empty list"),
+        (dict(BONUS_SEEDS=[1, 1]), "BONUS_SEEDS = [1, 1] must be a non-empty list of distinct"),
+        (dict(SEED=-1), "SEED = -1 must be an integer >= 0"),
+        (dict(QUICK="yes"), "QUICK = 'yes' must be True or False"),
+    ],
+    ids=lambda value: str(value),
+)
+def test_bad_parameters_stop_the_notebook_before_any_work(tmp_path, parameters, complaint):
+    message = failure(tmp_path, **parameters)
+    assert complaint in message
+    assert "read_batch" not in message  # no data was read
+    assert not (tmp_path / "plots").exists() or not any((tmp_path / "plots").iterdir())
+
+
+def test_earlier_results_are_never_overwritten_silently(tmp_path):
+    plots = tmp_path / "plots"
+    plots.mkdir()
+    (plots / "alexnet_results.json").write_text("{}")
+    message = failure(tmp_path)
+    assert "holds an earlier run's results (alexnet_results.json)" in message
+    assert "OVERWRITE = True" in message
+    assert (plots / "alexnet_results.json").read_text() == "{}"
+
+
+@pytest.mark.parametrize("where", ["file", "results-folder"])
+def test_an_unusable_output_folder_is_refused_at_once(tmp_path, where):
+    if where == "file":
+        out = tmp_path / "taken"
+        out.write_text("a file, not a folder")
+    else:
+        out = tmp_path / "plots"
+        (out / "alexnet_results.json").mkdir(parents=True)
+    message = failure(tmp_path, OUT_DIR=str(out), OVERWRITE=True)
+    assert f"OUT_DIR = {str(out)!r}" in message
 
 
 def test_missing_data_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(CellExecutionError) as raised:
-        execute(tmp_path, DATA_DIR=str(tmp_path / "absent"), DOWNLOAD=False)
-    message = str(raised.value)
-    assert "FileNotFoundError" in message
+    message = failure(tmp_path, DATA_DIR=str(tmp_path / "absent"))
     assert "cifar-10-batches-py does not exist" in message
     assert "DOWNLOAD = True" in message
 
@@ -212,20 +289,22 @@ def test_missing_data_folder_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize(
     ("content", "complaint"),
     [
-        (b"not a pickle", "is not a pickled CIFAR-10 file"),
+        (b"not a pickle", "is not a CIFAR-10 batch file"),
         (
             pickle.dumps({b"data": np.zeros((4, 100), np.uint8), b"labels": [0, 1, 2, 3]}),
-            "is malformed",
+            "is not a CIFAR-10 batch file",
         ),
-        (pickle.dumps({b"labels": [0]}), "lacks the keys [b'data']"),
+        (pickle.dumps({b"labels": [0]}), "is not a CIFAR-10 batch file: KeyError(b'data')"),
+        (
+            pickle.dumps({b"data": np.zeros((3, 3072), np.uint8), b"labels": [0, 12, 3]}),
+            "labels outside 0..9: [12] at positions [1]",
+        ),
     ],
-    ids=["garbage", "wrong-shape", "no-data"],
+    ids=["garbage", "wrong-shape", "no-data", "bad-label"],
 )
 def test_malformed_batch_is_a_clear_error(tmp_path, content, complaint):
     root = write_tiny_cifar(tmp_path / "data")
     (root / "cifar-10-batches-py" / "data_batch_3").write_bytes(content)
-    with pytest.raises(CellExecutionError) as raised:
-        execute(tmp_path, DATA_DIR=str(root), DOWNLOAD=False)
-    message = str(raised.value)
+    message = failure(tmp_path, DATA_DIR=str(root))
     assert "data_batch_3" in message
     assert complaint in message
