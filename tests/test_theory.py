@@ -6,6 +6,7 @@ where a check could pass vacuously, a companion test shows that it rejects a wro
 
 import re
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -408,6 +409,25 @@ def test_the_pdf_prints_the_tested_relu_weights():
     assert parse_pmatrix(macro_body(tex, "ReluMaxBOne")) == [[b] for b in relu_max.B1]
     assert parse_pmatrix(macro_body(tex, "ReluMaxWTwo")) == [list(relu_max.W2)]
     assert parse_fraction(macro_body(tex, "ReluMaxBTwo")) == relu_max.B2
+
+
+def test_the_pdf_prints_the_tested_recovery_at_the_dual_solution():
+    """The recovery formulas carry the tested coefficients, and question 3 applies them to the
+    dual solution alpha*, not to a generic alpha."""
+    tex = l2_svm_dual.tex_macros()
+    for name, symbol, coefficient in (
+        ("DualWeights", r"\sum_{i=1}^{n}#1_i y_i\vx_i", l2_svm_dual.WEIGHTS),
+        ("DualSlack", r"\frac{#1_i}{C}", l2_svm_dual.SLACK),
+    ):
+        match = re.search(rf"\\newcommand{{\\{name}}}\[1\]{{(.*)}}$", tex, re.MULTILINE)
+        assert match, name
+        assert match.group(1).endswith(symbol)
+        prefix = match.group(1).removesuffix(symbol)
+        value = {"": 1, "-": -1}[prefix] if prefix in ("", "-") else parse_fraction(prefix)
+        assert value == coefficient
+    source = (Path(l2_svm_dual.__file__).parent / "q3_soft_svm_l2.tex").read_text()
+    uses = re.findall(r"\\Dual(?:Weights|Slack)\{([^}]*)\}", source)
+    assert uses == [r"\alpha^*", r"\alpha^*"]
 
 
 def test_the_pdf_prints_the_tested_dual():
