@@ -1,6 +1,8 @@
 """The written solution builds: the results generator formats present and missing results, every
-result the document cites is one the generator provides, and the PDF compiles with no LaTeX error,
-undefined reference or overfull box, both with the results in plots/ and with a full fake set.
+result the document cites is one the generator provides, the words that question 2's answers take
+from the AlexNet run follow its numbers, and the PDF compiles with no LaTeX error, undefined
+reference or overfull box: with the results in plots/, with a full fake set, and with every kind
+of AlexNet results file (none, some parts only, comparisons turned around, an older format).
 
 The builds need TeX Live (``make test`` installs it on a Debian machine where it runs as root);
 without latexmk they skip, except under CI (environment variable CI set), where they fail.
@@ -16,7 +18,14 @@ from pathlib import Path
 import pytest
 
 from theory import build_pdf
-from theory.make_results_tex import ALEXNET_RUNS, MNIST_FIGURES, results_tex
+from theory.make_results_tex import (
+    ALEXNET_CONDITIONS,
+    ALEXNET_FIGURES,
+    MNIST_FIGURES,
+    alexnet_results,
+    epochs_where,
+    results_tex,
+)
 
 THEORY = Path(build_pdf.__file__).parent
 RATES = ["0.001", "0.01", "0.1", "1", "10", "100"]
@@ -83,34 +92,153 @@ def fake_mnist():
     }
 
 
-def fake_alexnet():
-    """An alexnet_results.json of the documented schema with made-up numbers."""
+def zigzag(start, end, epochs=10, amplitude=0.03):
+    """A made-up validation curve: a trend from ``start`` to ``end`` with epoch-to-epoch jumps."""
+    return [v + amplitude * (-1) ** e for e, v in enumerate(curve(start, end, epochs))]
 
-    def run(label, rate, loss_end, val_end):
+
+def fake_alexnet(parts="all"):
+    """An alexnet_results.json in the notebook's format, shaped like a real run (made-up numbers):
+    runs (a)-(c) always; the bonus, trained on all 50,000 images and so without a validation
+    curve, for parts "a-d" and "all"; the ablation, with adopted steps, alternatives tried and
+    dropped and an evaluation-only row, for "all" only."""
+
+    def run(label, optimizer, rate, loss, val, test):
         return {
             "label": label,
-            "optimizer": "Adam" if "sgd" not in label else "SGD",
+            "optimizer": optimizer,
             "learning_rate": rate,
             "train_images": 4500,
             "epochs": 10,
-            "train_loss": curve(2.3, loss_end, 10),
-            "train_accuracy": curve(0.1, 0.9, 10),
-            "val_accuracy": curve(0.1, val_end, 10),
-            "test_accuracy": val_end - 0.01,
-            "test_accuracy_tta": None,
-            "wall_time_s": 95.0,
+            "train_loss": loss,
+            "train_accuracy": curve(0.25, 0.7, 10),
+            "val_accuracy": val,
+            "test_accuracy": test,
+            "wall_time_s": 6.5,
         }
 
-    runs = {key: run(key, 5e-5, 0.5, 0.6) for key in ALEXNET_RUNS}
-    runs["a_sgd"] = run("a_sgd", 0.005, 1.2, 0.48)
-    runs["d_bonus"] |= {"test_accuracy_tta": 0.87, "train_images": 45000}
-    return {
-        "data": "CIFAR-10",
-        "device": "NVIDIA H100 (CUDA 12)",
-        "total_wall_time_s": 1234.0,
-        "runs": runs,
-        "ablation": [{"change": "no augmentation", "val_accuracy": 0.8, "wall_time_s": 300.0}],
+    runs = {
+        "a_sgd": run(
+            "(a) SGD, lr 0.005", "SGD", 0.005, curve(2.2, 1.25, 10), zigzag(0.3, 0.45), 0.44
+        ),
+        "a_adam": run("(a) Adam", "Adam", 5e-5, curve(1.95, 0.8, 10), zigzag(0.4, 0.57), 0.55),
+        "b_adam_lr_5e-3": run(
+            "(b) Adam, lr 5e-3", "Adam", 5e-3, [15.0] + curve(2.3, 2.1, 9), zigzag(0.15, 0.2), 0.2
+        ),
+        "c_adam_no_bn_dropout": run(
+            "(c) no BN or Dropout", "Adam", 5e-5, curve(2.1, 1.0, 10), zigzag(0.3, 0.5), 0.52
+        ),
     }
+    runs["b_adam_lr_5e-3"]["train_accuracy"] = curve(0.12, 0.2, 10)
+    results = {
+        "data": "JPEG copy of CIFAR-10 (quality 75)",
+        "device": "NVIDIA H100 80GB HBM3",
+        "torch_version": "2.5.1+cu124",
+        "parts": parts,
+        "total_wall_time_s": 250.0,
+        "section_wall_time_s": {"a-c": 30.0},
+        "runs": runs,
+    }
+    if parts in ("a-d", "all"):
+        seeds = [
+            {
+                "seed": seed,
+                "test_accuracy": test,
+                "test_accuracy_tta": test + 0.004,
+                "train_loss": curve(1.8, 1.05, 10),
+                "train_accuracy": curve(0.45, 0.93, 10),
+                "wall_time_s": 9.5 + seed,
+            }
+            for seed, test in ((1, 0.891), (2, 0.8935), (3, 0.8902))
+        ]
+        results["bonus"] = {
+            "label": "(d) ResNet-9-style, width 64; SGD, Nesterov momentum 0.9; one-cycle lr",
+            "train_images": 50000,
+            "epochs": 10,
+            "noise": 0.0033,
+            "seeds": seeds,
+            "test_accuracy": {"mean": 0.8916, "min": 0.8902, "max": 0.8935},
+            "test_accuracy_tta": {"mean": 0.8956, "min": 0.8942, "max": 0.8975},
+        }
+        results["section_wall_time_s"]["bonus"] = 40.0
+    if parts == "all":
+        steps = [  # name, adopted, validation accuracy, against, verdict
+            ("course AlexNet", True, 0.79, None, "anchor"),
+            ("native 32x32", True, 0.782, "course AlexNet", "loss"),
+            ("recipe", True, 0.83, "native 32x32", "gain"),
+            ("ResNet-9 body", True, 0.885, "recipe", "gain"),
+            ("peak lr 0.4", True, 0.8875, "ResNet-9 body", "within noise"),
+            ("width x1.5", False, 0.8865, "peak lr 0.4", "within noise"),
+            ("flip TTA", True, 0.892, "peak lr 0.4", "evaluation only"),
+        ]
+        accuracy = {name: val for name, _, val, _, _ in steps}
+        results["ablation"] = [
+            {
+                "name": name,
+                "change": f"{name}: what changed, in words & with 50% more detail",
+                "adopted": adopted,
+                "val_accuracy": val,
+                "gain": None if against is None else val - accuracy[against],
+                "against": against,
+                "verdict": verdict,
+                "wall_time_s": 12.0,
+            }
+            for name, adopted, val, against, verdict in steps
+        ]
+        results["section_wall_time_s"]["ablation"] = 150.0
+    return results
+
+
+def flipped_alexnet():
+    """The fake run with every comparison of (a)-(c) turned the other way: SGD fits better than
+    Adam, lr 5e-3 better than 5e-5 (its peak loss after epoch 3), the run without BatchNorm and
+    Dropout has the lower loss at every epoch, and the bonus network is not a residual one."""
+    results = fake_alexnet()
+    runs = results["runs"]
+    runs["a_sgd"]["train_loss"], runs["a_adam"]["train_loss"] = (
+        runs["a_adam"]["train_loss"],
+        runs["a_sgd"]["train_loss"],
+    )
+    runs["b_adam_lr_5e-3"] |= {
+        "train_loss": curve(2.0, 0.5, 10)[:2] + [3.0] + curve(1.0, 0.5, 7),
+        "train_accuracy": curve(0.3, 0.9, 10),
+        "val_accuracy": zigzag(0.5, 0.7),
+    }
+    runs["c_adam_no_bn_dropout"]["train_loss"] = [x - 0.1 for x in runs["a_adam"]["train_loss"]]
+    results["bonus"]["label"] = "(d) AlexNet for 32x32 input; SGD, Nesterov momentum 0.9"
+    return results
+
+
+def mixed_alexnet():
+    """The fake run where, without BatchNorm and Dropout, the loss is higher at odd epochs only."""
+    results = fake_alexnet()
+    with_them = results["runs"]["a_adam"]["train_loss"]
+    results["runs"]["c_adam_no_bn_dropout"]["train_loss"] = [
+        x + (0.05 if e % 2 == 0 else -0.05) for e, x in enumerate(with_them)
+    ]
+    return results
+
+
+def old_alexnet():
+    """A file in the format of the notebook's first version (no "parts"; a "d_bonus" run)."""
+    results = fake_alexnet()
+    del results["parts"], results["bonus"], results["section_wall_time_s"]
+    results["runs"]["d_bonus"] = results["runs"]["a_adam"] | {"val_accuracy": []}
+    results["ablation"] = [{"change": "no augmentation", "val_accuracy": 0.8, "wall_time_s": 3.0}]
+    return results
+
+
+def alexnet_verdicts_agree_with_noise(results):
+    """Every ablation verdict that judges a gain says "within noise" exactly when the gain is at
+    most the bonus's seed spread, and otherwise names its sign (what the PDF says of them)."""
+    noise = results["bonus"]["noise"]
+    for row in results["ablation"]:
+        if row["verdict"] in ("gain", "loss", "within noise"):
+            if abs(row["gain"]) <= noise + 1e-9:
+                assert row["verdict"] == "within noise", row
+            else:
+                assert row["verdict"] == ("gain" if row["gain"] > 0 else "loss"), row
+    return True
 
 
 def write_fake_plots(plots_dir, mnist=True, alexnet=True, figures=True):
@@ -118,14 +246,15 @@ def write_fake_plots(plots_dir, mnist=True, alexnet=True, figures=True):
     if mnist:
         (plots_dir / "results.json").write_text(json.dumps(fake_mnist()))
     if alexnet:
-        (plots_dir / "alexnet_results.json").write_text(json.dumps(fake_alexnet()))
+        fake = fake_alexnet() if alexnet is True else alexnet
+        (plots_dir / "alexnet_results.json").write_text(json.dumps(fake))
     if figures:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        names = list(MNIST_FIGURES) + ["alexnet_loss", "alexnet_val_accuracy"]
+        names = list(MNIST_FIGURES) + [n for stems, _ in ALEXNET_FIGURES.values() for n in stems]
         for name in names:
             figure, axes = plt.subplots(figsize=(4, 2.5))
             axes.plot(curve(0.0, 1.0))
@@ -150,14 +279,10 @@ def test_present_results_are_formatted(tmp_path):
     assert values["mnist/c/final-test-acc"] == r"95.12\,\%"
     assert values["mnist/c/wall"] == r"5.0\,min"
     assert values["alexnet/a_adam/learning-rate"] == r"$5\times10^{-5}$"
-    assert values["alexnet/a/loss-comparison"] == "lower than"
-    assert values["alexnet/d_bonus/test-acc-tta"] == r"87.00\,\%"
-    assert "alexnet/a_sgd/test-acc-tta" not in values  # the run did not use it
     assert r"SGD \& momentum" in values["mnist/d/config"]
     assert r"with\_\allowbreak{}glibc2" in values["mnist/machine"]
     assert r"\includegraphics[width=0.7\linewidth]{" in values["figure/part_b_train_loss"]
     assert values["figure/part_b_train_loss"].count("plots/part_b_train_loss.png") == 1
-    assert values["alexnet/figures"].count(r"\includegraphics") == 2
 
 
 def test_missing_results_give_no_values(tmp_path):
@@ -172,16 +297,178 @@ def test_missing_results_give_no_values(tmp_path):
     assert results(results_tex(tmp_path / "empty", THEORY)) == {}
 
 
-def test_every_cited_result_is_generated(tmp_path):
-    """With every result present, each key the document cites is defined (a typo in a key would
-    otherwise print "not yet produced" next to an existing result)."""
-    values = results(results_tex(write_fake_plots(tmp_path / "plots"), THEORY))
+def cited_keys():
+    """Every key that the document prints or branches on."""
     cited = set()
     for source in THEORY.glob("*.tex"):
         text = re.sub(r"(?<!\\)%.*", "", source.read_text())  # drop comments
         cited |= set(re.findall(r"\\(?:if)?result\{([^}#]*)\}", text))
-    assert cited, "the document cites no results"
-    assert sorted(cited - set(values)) == []
+    return cited
+
+
+def test_every_cited_result_is_generated(tmp_path):
+    """Each key the document cites is defined by some results (a typo in a key would otherwise
+    print "not yet produced" next to an existing result): every key with every result present,
+    and each branch of question 2 by a run that takes it."""
+    values = set(results(results_tex(write_fake_plots(tmp_path / "plots"), THEORY)))
+    for other in (flipped_alexnet(), mixed_alexnet(), old_alexnet()):
+        values |= set(alexnet_results(other))
+    assert cited_keys(), "the document cites no results"
+    assert sorted(cited_keys() - values) == []
+    assert sorted(set(ALEXNET_CONDITIONS) - values) == []  # each condition occurs
+
+
+# ---------------------------------------------------------------- question 2: alexnet_results.json
+
+
+def test_alexnet_values_are_formatted():
+    values = alexnet_results(fake_alexnet())
+    assert values["alexnet/jpeg-quality"] == "75"
+    assert values["alexnet/a_adam/learning-rate"] == r"$5\times10^{-5}$"
+    assert values["alexnet/a_adam/best-val-acc"] == r"58.11\,\%"  # 0.4 + 0.17 * 8/9 + 0.03
+    assert values["alexnet/a_adam/best-val-epoch"] == "9"
+    assert values["alexnet/a_sgd/final-train-loss"] == "1.2500"
+    assert values["alexnet/b_adam_lr_5e-3/first-train-loss"] == "15.0000"
+    assert values["alexnet/b/later-peak"] == ""  # the peak is the first epoch
+    assert values["alexnet/wall/ablation"] == r"2.5\,min"
+    assert values["alexnet/d/wall-min"] == r"10.5\,s"
+    assert values["alexnet/d/test-mean"] == r"89.16\,\%"
+    assert values["alexnet/d/noise"] == "0.33"
+    assert values["alexnet/d/seed-count"] == "3"
+    assert values["alexnet/d/within-noise-rows"] == "rows 5 and 6 are within it"
+    assert values["alexnet/d/largest-gain"] == r"row 4 (ResNet-\allowbreak{}9 body, $+5.50$ points)"
+    table = values["alexnet/d/ablation-table"]
+    assert r"in words \& with 50\% more" in table
+    assert table.count(r"\emph{(not adopted)}") == 1
+    assert r"$-0.80$ (vs.\ 1)" in table and r"(vs.\ 5)" in table
+    assert values["alexnet/runs-table"].count(r"\\") == 5  # the header and four runs
+
+
+def test_alexnet_comparisons_follow_the_data():
+    """The words the answers use are the data's: each direction, and the epochs where it holds."""
+    usual, flipped, mixed = (
+        alexnet_results(r) for r in (fake_alexnet(), flipped_alexnet(), mixed_alexnet())
+    )
+    assert usual["alexnet/a/final-loss"] == "lower than"
+    assert usual["alexnet/a/adam-lower-loss-epochs"] == "at every one of the 10 epochs"
+    assert usual["alexnet/a/final-val"] == "higher than"
+    assert usual["alexnet/b/first-vs-uniform"] == "higher than"  # 15 > ln 10
+    assert usual["alexnet/b/final-vs-uniform"] == "lower than"  # 2.1 < ln 10
+    assert usual["alexnet/b/test-vs-chance"] == "higher than"
+    assert usual["alexnet/c/without-higher-epochs"] == "at every one of the 10 epochs"
+    assert usual["alexnet/c/without-lower-epochs"] == "at none of the 10 epochs"
+    assert usual["alexnet/d/min-vs-target"] == "higher than"
+    assert flipped["alexnet/a/final-loss"] == "higher than"
+    assert flipped["alexnet/a/adam-lower-loss-epochs"] == "at none of the 10 epochs"
+    assert flipped["alexnet/b/later-peak"] == ", with a peak of 3.0000 after epoch 3"
+    assert flipped["alexnet/c/without-lower-epochs"] == "at every one of the 10 epochs"
+    assert mixed["alexnet/c/without-higher-epochs"] == (
+        "at 5 of the 10 epochs (epochs 1, 3, 5, 7 and 9)"
+    )
+    flags = {
+        name: {k for k in v if "/when/" in k}
+        for name, v in (("usual", usual), ("flipped", flipped), ("mixed", mixed))
+    }
+    assert flags["usual"] == {
+        "alexnet/a/when/adam-lower-final-loss",
+        "alexnet/b/when/worse",
+        "alexnet/b/when/above-uniform",
+        "alexnet/c/when/without-higher-throughout",
+        "alexnet/d/when/residual",
+    }
+    assert flags["flipped"] == {
+        "alexnet/b/when/above-uniform",
+        "alexnet/c/when/without-lower-throughout",
+    }
+    assert flags["mixed"] == flags["usual"] - {"alexnet/c/when/without-higher-throughout"}
+
+
+def test_epochs_where():
+    assert epochs_where([True] * 3) == "at every one of the 3 epochs"
+    assert epochs_where([False] * 4) == "at none of the 4 epochs"
+    assert epochs_where([False, True, False]) == "at 1 of the 3 epochs (epoch 2)"
+    flags = [True, True, True, False, True, False, True]
+    assert epochs_where(flags) == "at 5 of the 7 epochs (epochs 1--3, 5 and 7)"
+
+
+@pytest.mark.parametrize("parts", ["a-c", "a-d", "all"])
+def test_alexnet_parts_that_did_not_run_give_no_values(parts):
+    values = alexnet_results(fake_alexnet(parts))
+    assert "alexnet/c/final-val" in values
+    assert ("alexnet/d/test-mean" in values) == (parts != "a-c")
+    assert ("alexnet/d/ablation-table" in values) == (parts == "all")
+    assert "alexnet/d/val" not in str(values)  # the bonus has no validation curve
+
+
+def test_alexnet_null_losses_are_non_finite():
+    """The notebook writes a non-finite loss as null: it prints as such and compares as larger
+    than every finite loss."""
+    fake = fake_alexnet()
+    fake["runs"]["b_adam_lr_5e-3"]["train_loss"][0] = None
+    values = alexnet_results(fake)
+    assert values["alexnet/b_adam_lr_5e-3/first-train-loss"] == "non-finite"
+    assert values["alexnet/b/first-vs-uniform"] == "higher than"
+
+
+def test_alexnet_old_format_and_missing_fields():
+    """A file of the notebook's first version gives only the note that it is outdated; a file of
+    the current format that lacks a field is an error that names it."""
+    assert set(alexnet_results(old_alexnet())) == {"alexnet/outdated"}
+    fake = fake_alexnet()
+    del fake["runs"]["a_sgd"]["val_accuracy"]
+    with pytest.raises(ValueError, match=r"runs\.a_sgd lacks val_accuracy"):
+        alexnet_results(fake)
+    fake = fake_alexnet()
+    del fake["bonus"]["seeds"][1]["test_accuracy_tta"]
+    with pytest.raises(ValueError, match=r"bonus\.seeds\[1\] lacks test_accuracy_tta"):
+        alexnet_results(fake)
+
+
+def test_the_fake_ablation_verdicts_agree_with_the_noise():
+    assert alexnet_verdicts_agree_with_noise(fake_alexnet())
+    wrong = fake_alexnet()
+    wrong["ablation"][4]["verdict"] = "gain"  # +0.25 points, within the 0.33-point spread
+    with pytest.raises(AssertionError):
+        alexnet_verdicts_agree_with_noise(wrong)
+
+
+def test_the_committed_alexnet_results():
+    """plots/alexnet_results.json, as committed: in the current format, every run it holds gives
+    its values, the answers' keys are there for the parts it ran, and the ablation's verdicts
+    agree with the seed spread; in an older format, the PDF only says that it is outdated."""
+    path = THEORY.parent / "plots" / "alexnet_results.json"
+    if not path.is_file():
+        pytest.skip("no plots/alexnet_results.json committed")
+    data = json.loads(path.read_text())
+    values = alexnet_results(data)
+    if "parts" not in data:
+        assert set(values) == {"alexnet/outdated"}
+        return
+    values = results(results_tex(path.parent, THEORY))  # with the committed figures
+    assert set(data["runs"]) == {"a_sgd", "a_adam", "b_adam_lr_5e-3", "c_adam_no_bn_dropout"}
+    for run in data["runs"].values():
+        epochs = run["epochs"]
+        assert len(run["train_loss"]) == len(run["val_accuracy"]) == epochs
+        assert all(0 <= a <= 1 for a in run["train_accuracy"] + run["val_accuracy"])
+    skipped = {
+        "a-c": ("alexnet/d/",),
+        "a-d": (
+            "alexnet/d/ablation",
+            "alexnet/d/within",
+            "alexnet/d/largest",
+            "alexnet/wall/ablation",
+        ),
+    }
+    expected = {
+        k
+        for k in cited_keys()
+        if k.startswith("alexnet/")
+        and k not in ALEXNET_CONDITIONS
+        and not k.startswith(skipped.get(data["parts"], ("-",)))
+    }
+    assert sorted(expected - set(values)) == []
+    if "ablation" in data:
+        assert alexnet_verdicts_agree_with_noise(data)
 
 
 def require_latexmk():
@@ -217,3 +504,24 @@ def test_pdf_builds_cleanly_with_every_result_present(tmp_path):
     pdf, problems = build_pdf.build(tmp_path / "build", plots)
     assert problems == []
     assert pdf.stat().st_size > pdf.with_name("solutions.aux").stat().st_size
+
+
+@pytest.mark.parametrize(
+    "alexnet",
+    [
+        None,
+        fake_alexnet("a-c"),
+        fake_alexnet("a-d"),
+        flipped_alexnet(),
+        mixed_alexnet(),
+        old_alexnet(),
+    ],
+    ids=["no-file", "parts-a-c", "parts-a-d", "flipped", "mixed", "old-format"],
+)
+def test_pdf_builds_cleanly_for_every_kind_of_alexnet_run(tmp_path, alexnet):
+    """Each branch of question 2's answers compiles: no file, a run of some parts only, the
+    comparisons of (a)-(c) turned the other way, and a file in an older format."""
+    require_latexmk()
+    plots = write_fake_plots(tmp_path / "plots", alexnet=alexnet or False, figures=False)
+    _, problems = build_pdf.build(tmp_path / "build", plots)
+    assert problems == []

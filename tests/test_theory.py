@@ -6,6 +6,7 @@ where a check could pass vacuously, a companion test shows that it rejects a wro
 
 import re
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -128,16 +129,44 @@ def test_hinge_objective_bounds_the_training_error(seed):
     assert misclassified(np.zeros((K, d)), X, y).all()  # ties at W = 0 count as errors
 
 
+def strict_margin(X, y, K, box=1.0):
+    """max gamma over W with entries in [-box, box] s.t. w_{y_i}.x_i - w_j.x_i >= gamma for all i
+    and j != y_i (gamma <= 1): positive exactly when some W separates the data in the strict
+    sense of Assumption 1.2."""
+    n, d = X.shape
+    A, b = [], []
+    for i in range(n):
+        for j in range(K):
+            if j != y[i]:
+                row = np.zeros(K * d + 1)
+                row[j * d : (j + 1) * d] += X[i]
+                row[y[i] * d : (y[i] + 1) * d] -= X[i]
+                row[-1] = 1.0
+                A.append(row)
+                b.append(0.0)
+    c = np.zeros(K * d + 1)
+    c[-1] = -1.0
+    bounds = [(-box, box)] * (K * d) + [(None, 1.0)]
+    result = linprog(c, A_ub=np.array(A), b_ub=np.array(b), bounds=bounds, method="highs")
+    assert result.status == 0
+    return -result.fun
+
+
 def test_weak_separability_is_not_enough():
-    """The counterexample after Assumption 1.2: one point with two labels; W* = 0 'separates' it in
-    the weak sense, yet every minimiser of f misclassifies at least one of the two examples."""
+    """The counterexample after Assumption 1.2: one point with two labels. No W separates it in the
+    strict sense (W = 0 does in the weak one), and min f = 1 > 0."""
     X = np.array([[1.0, 2.0], [1.0, 2.0]])
     y = np.array([0, 1])
+    assert strict_margin(X, y, 2) == pytest.approx(0.0, abs=1e-9)
     c, A, b = hinge_lp(X, y, 2)
     result = linprog(c, A_ub=A, b_ub=b, bounds=(None, None), method="highs")
-    W = result.x[:4].reshape(2, 2)
     assert result.fun == pytest.approx(1.0)
-    assert misclassified(W, X, y).mean() >= 0.5
+
+
+def test_the_strict_margin_check_finds_a_separator():
+    """The companion: on separable data the same check finds a positive margin."""
+    X, y, _ = separable_data(np.random.default_rng(7), 40, 3, 4)
+    assert strict_margin(X, y, 4) > 1e-3
 
 
 # ---------------------------------------------------------------- question 2: max with ReLUs
@@ -306,12 +335,6 @@ def test_the_duality_check_rejects_a_wrong_dual(wrong):
 # ---------------------------------------------------------------- question 4: softmax gradient
 
 
-def log_sum_exp(w):
-    """log sum_j e^{w_j}, computed stably by factoring out e^{max_j w_j}."""
-    top = w.max()
-    return top + np.log(np.exp(w - top).sum())
-
-
 def softmax(w):
     """e^{w - max w} / sum_j e^{w_j - max w}, which equals softmax(w) and does not overflow."""
     e = np.exp(w - w.max())
@@ -319,8 +342,8 @@ def softmax(w):
 
 
 def cross_entropy(w, y):
-    """l_y(w) = -y.log softmax(w) = -y.w + log sum_j e^{w_j} * sum_k y_k."""
-    return -(y @ (w - log_sum_exp(w)))
+    """l_y(w) = -y.log softmax(w), from the definition (not the log-sum-exp form of the proof)."""
+    return -(y @ np.log(softmax(w)))
 
 
 def central_differences(function, w, step=1e-6):
@@ -408,6 +431,25 @@ def test_the_pdf_prints_the_tested_relu_weights():
     assert parse_pmatrix(macro_body(tex, "ReluMaxBOne")) == [[b] for b in relu_max.B1]
     assert parse_pmatrix(macro_body(tex, "ReluMaxWTwo")) == [list(relu_max.W2)]
     assert parse_fraction(macro_body(tex, "ReluMaxBTwo")) == relu_max.B2
+
+
+def test_the_pdf_prints_the_tested_recovery_at_the_dual_solution():
+    """The recovery formulas carry the tested coefficients, and question 3 applies them to the
+    dual solution alpha*, not to a generic alpha."""
+    tex = l2_svm_dual.tex_macros()
+    for name, symbol, coefficient in (
+        ("DualWeights", r"\sum_{i=1}^{n}#1_i y_i\vx_i", l2_svm_dual.WEIGHTS),
+        ("DualSlack", r"\frac{#1_i}{C}", l2_svm_dual.SLACK),
+    ):
+        match = re.search(rf"\\newcommand{{\\{name}}}\[1\]{{(.*)}}$", tex, re.MULTILINE)
+        assert match, name
+        assert match.group(1).endswith(symbol)
+        prefix = match.group(1).removesuffix(symbol)
+        value = {"": 1, "-": -1}[prefix] if prefix in ("", "-") else parse_fraction(prefix)
+        assert value == coefficient
+    source = (Path(l2_svm_dual.__file__).parent / "q3_soft_svm_l2.tex").read_text()
+    uses = re.findall(r"\\Dual(?:Weights|Slack)\{([^}]*)\}", source)
+    assert uses == [r"\alpha^*", r"\alpha^*"]
 
 
 def test_the_pdf_prints_the_tested_dual():

@@ -23,7 +23,8 @@ SLACK = Fraction(1)
 
 
 def tex_macros() -> str:
-    """LaTeX macros that print this dual objective and the primal recovery formulas."""
+    """LaTeX macros that print this dual objective and the primal recovery formulas (these take
+    the symbol of the multipliers they are applied to)."""
     ridge = abs(RIDGE)
     denominator = f"{ridge.denominator}C" if ridge.denominator > 1 else "C"
     ridge_over_c = rf"\frac{{{ridge.numerator}}}{{{denominator}}}"
@@ -35,14 +36,16 @@ def tex_macros() -> str:
         ],
         command=r"\frac",
     )
-    weights = linear_combination([(WEIGHTS, r"\sum_{i=1}^{n}\alpha_i y_i\vx_i")], command=r"\frac")
-    slack = linear_combination([(SLACK, r"\frac{\alpha_i}{C}")], command=r"\frac")
+    # The recovery formulas take the multiplier's symbol: \DualWeights{\alpha^*} prints
+    # sum_i alpha*_i y_i x_i.
+    weights = linear_combination([(WEIGHTS, r"\sum_{i=1}^{n}#1_i y_i\vx_i")], command=r"\frac")
+    slack = linear_combination([(SLACK, r"\frac{#1_i}{C}")], command=r"\frac")
     return "\n".join(
         [
             "% Written by theory/l2_svm_dual.py; edit the dual there.",
             rf"\newcommand{{\DualObjective}}{{{objective}}}",
-            rf"\newcommand{{\DualWeights}}{{{weights}}}",
-            rf"\newcommand{{\DualSlack}}{{{slack}}}",
+            rf"\newcommand{{\DualWeights}}[1]{{{weights}}}",
+            rf"\newcommand{{\DualSlack}}[1]{{{slack}}}",
             "",
         ]
     )
