@@ -1,37 +1,58 @@
-# Two commands set up and use a fresh machine (Python 3.11 and make are all it needs):
-#   make run    install into .venv on first use, then run backprop_main.py (question 1)
-#   make test   install into .venv on first use, then run the whole test suite
-#   make pdf    build theory/solutions.pdf (the written solution) with latexmk
+# A fresh machine needs Python 3.11 and make. Each target installs into .venv what it needs:
+#   make run        question 1 (backprop_main.py); installs requirements-run.txt (numpy, matplotlib, tqdm)
+#   make test       the whole test suite; installs requirements.txt (adds PyTorch, SciPy, Jupyter, pytest)
+#   make tex-tools  TeX Live for the PDF and its tests (apt-get, as root on Debian); the only target
+#                   that changes the system, and nothing else calls it
+#   make pdf        build theory/solutions.pdf with latexmk
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+RUN_INSTALLED := $(VENV)/.installed-run
 INSTALLED := $(VENV)/.installed
+TEX_PACKAGES := latexmk texlive-latex-extra texlive-fonts-recommended
 
 .PHONY: run test lint format pdf tex-tools bench clean
 
-$(INSTALLED): requirements.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --upgrade pip
+
+# requirements-run.txt holds a subset of requirements.txt's pins, line for line.
+check-pins = @if sed '/^\#/d;/^$$/d' requirements-run.txt | grep -vxF -f requirements.txt; then \
+	  echo "requirements-run.txt: the pins above are not in requirements.txt" >&2; exit 1; fi
+
+$(RUN_INSTALLED): requirements-run.txt requirements.txt | $(BIN)/python
+	$(check-pins)
+	$(BIN)/pip install -r requirements-run.txt
+	touch $@
+
+$(INSTALLED): requirements.txt requirements-run.txt | $(BIN)/python
+	$(check-pins)
 	$(BIN)/pip install -r requirements.txt
 	touch $@
 
-run: $(INSTALLED)
+run: $(RUN_INSTALLED)
 	$(BIN)/python backprop_main.py
 
-test: $(INSTALLED) tex-tools
+# Never installs TeX Live: without latexmk the PDF tests skip (and fail when CI is set).
+test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
 # The PDF needs only python3 and TeX Live; the generated fragments go to theory/build/.
-pdf: tex-tools
+pdf:
+	@command -v latexmk >/dev/null 2>&1 || { \
+	  echo "make pdf: latexmk not found; install TeX Live first: make tex-tools (as root on Debian)" >&2; \
+	  exit 1; }
 	$(PYTHON) -m theory.build_pdf
 
-# TeX Live, when latexmk is missing and this is a Debian machine where we are root (as in CI);
-# elsewhere nothing happens and the LaTeX tests skip (or fail, when CI is set).
 tex-tools:
-	@if ! command -v latexmk >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
-	    && [ "$$(id -u)" = 0 ]; then \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
-	    latexmk texlive-latex-extra texlive-fonts-recommended; \
+	@if command -v latexmk >/dev/null 2>&1; then \
+	  echo "tex-tools: latexmk is already installed"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "tex-tools: no apt-get here; install TeX Live with latexmk by hand" >&2; exit 1; \
+	elif [ "$$(id -u)" != 0 ]; then \
+	  echo "tex-tools: apt-get needs root: sudo make tex-tools" >&2; exit 1; \
+	else \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(TEX_PACKAGES); \
 	fi
 
 lint: $(INSTALLED)
