@@ -70,7 +70,7 @@ def quotable(results):
 def quoted(text):
     """The measured-looking numbers in `text`: percentages, decimals and seconds."""
     text = text.replace("−", "-")
-    text = re.sub(r"\d+\.\d+\.\d+", "", text)  # version numbers
+    text = re.sub(r"\d+\.\d+\.\d+|§\d+(\.\d+)?", "", text)  # versions, section numbers
     found = re.findall(r"[+-]?\d+(?:\.\d+)?%", text)
     text = re.sub(r"[+-]?\d+(?:\.\d+)?%", "", text)
     found += re.findall(r"\b\d+(?:\.\d+)? s\b", text)
@@ -141,3 +141,19 @@ def test_every_number_the_notebooks_answers_quote_is_the_runs(notebook, results)
 
 def test_the_number_check_can_fail(results):
     assert unexplained("Adam reached 99.99% after 1.234 s", results) == ["99.99%", "1.234 s"]
+
+
+def readme_on_question_2():
+    """The README's question-2 section and the answer map's rows for 2(a)-(d)."""
+    text = (ROOT / "README.md").read_text()
+    section = re.search(r"^## Question 2.*?(?=^## )", text, re.M | re.S)
+    assert section, "the README has no question-2 section"
+    rows = [line for line in text.splitlines() if line.startswith("| 2(")]
+    assert len(rows) == 4, "the answer map lacks a row for each of 2(a)-(d)"
+    return section.group(0) + "\n".join(rows)
+
+
+def test_every_number_the_readme_quotes_for_question_2_is_the_runs(results):
+    text = readme_on_question_2()
+    assert f"{results['bonus']['test_accuracy']['mean']:.2%}" in text
+    assert unexplained(text, results) == []
