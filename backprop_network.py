@@ -91,6 +91,7 @@ class Network:
         """
         x, y = self._columns(training_data, "training_data", form="one-hot")
         x = np.asfortranarray(x)  # each example contiguous: a mini-batch is a quick copy
+        dtype = self.weights[0].dtype  # of the arithmetic; x keeps its own (MNIST's float32)
         test = self._columns(test_data, "test_data")
         for name, value, lowest in (("epochs", epochs, 0), ("mini_batch_size", mini_batch_size, 1)):
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < lowest:
@@ -106,7 +107,8 @@ class Network:
             with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked below
                 for k in range(0, x.shape[1], mini_batch_size):
                     batch = order[k : k + mini_batch_size]
-                    self.update_mini_batch((x[:, batch], y[:, batch]), learning_rate)
+                    mini_batch = (x[:, batch].astype(dtype, copy=False), y[:, batch])
+                    self.update_mini_batch(mini_batch, learning_rate)
             if not all(np.isfinite(p).all() for p in self.weights + self.biases):
                 history["diverged_at_epoch"] = j
                 if verbose:
@@ -189,8 +191,8 @@ class Network:
         return self.one_label_accuracy(data)
 
     def _columns(self, data, name="data", form="labels"):
-        """``data`` as a pair of matrices in the parameters' dtype, x (k_0, n) and either
-        one-hot targets (k_L, n) (``form="one-hot"``) or labels (n,); both forms are accepted."""
+        """``data`` as a pair of matrices, x (k_0, n) and either one-hot targets (k_L, n) in the
+        parameters' dtype (``form="one-hot"``) or labels (n,); both forms are accepted."""
         if data is None or len(data) == 0:
             raise ValueError(f"{name} is missing or empty")
         if isinstance(data, tuple) and isinstance(data[0], np.ndarray):
@@ -199,7 +201,7 @@ class Network:
             x = np.hstack([example[0] for example in data])
             y = [example[1] for example in data]
             y = np.hstack(y) if np.ndim(y[0]) else np.array(y)
-        x, y = np.asarray(x, dtype=self.weights[0].dtype), np.asarray(y)
+        x, y = np.asarray(x), np.asarray(y)
         k_0, k_L = self.sizes[0], self.sizes[-1]
         if x.ndim != 2 or x.shape[0] != k_0 or y.shape not in ((x.shape[1],), (k_L, x.shape[1])):
             raise ValueError(
@@ -208,4 +210,5 @@ class Network:
             )
         if form == "labels":
             return x, (y.argmax(axis=0) if y.ndim == 2 else y)
-        return x, (np.asarray(y, x.dtype) if y.ndim == 2 else np.eye(k_L, dtype=x.dtype)[:, y])
+        dtype = self.weights[0].dtype
+        return x, (np.asarray(y, dtype) if y.ndim == 2 else np.eye(k_L, dtype=dtype)[:, y])

@@ -1,6 +1,7 @@
 """The results files of question 1: what ``backprop_main.py`` writes, the PDF generator
 (``theory/make_results_tex.py``) reads and the tests check. Standard library only, so that the
-PDF builds with a plain ``python3``.
+PDF builds with a plain ``python3``; ``backprop_main.py`` does not import it (it must run with
+only the homework's files), and the tests check that what it writes is what is described here.
 
 Each part has its own file in the output folder (``plots/`` by default), so runs of different
 parts, one after the other or at the same time, never touch each other's results:

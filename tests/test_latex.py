@@ -11,6 +11,8 @@ import math
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -209,6 +211,13 @@ def test_learning_rate_keys_are_exact():
     assert [rate_key(float(r)) for r in RATES] == RATES
     assert rate_key(0.1000001) == "0.1000001" and rate_key(1e300) == "1e+300"
     assert rate_key(0.1 + 0.2) != rate_key(0.3)
+
+
+def test_the_generator_and_the_results_format_need_no_numpy():
+    """``make pdf`` runs them with a plain python3."""
+    blocked = "import sys; sys.modules['numpy'] = None; import mnist_results, theory.build_pdf"
+    run = subprocess.run([sys.executable, "-c", blocked], cwd=THEORY.parent, capture_output=True)
+    assert run.returncode == 0, run.stderr.decode()
 
 
 def test_every_cited_result_is_generated(tmp_path):
