@@ -28,17 +28,20 @@ MINI_BATCH = 10
 LEARNING_RATE = 0.1
 
 
-def in_dtype(matrices, dtype):
-    return data.Matrices(
-        np.asfortranarray(matrices.x, dtype), matrices.labels, matrices.one_hot.astype(dtype)
-    )
+def network(dtype):
+    """The course's Network([784, 40, 10]) with its parameters cast to ``dtype``."""
+    np.random.seed(0)
+    net = Network(SIZES)
+    net.weights = [w.astype(dtype) for w in net.weights]
+    net.biases = [b.astype(dtype) for b in net.biases]
+    return net
 
 
 def vectorised_epoch(train, test, dtype):
-    """Network.SGD for one epoch; its closing test is on one image, so it measures training."""
-    net = Network(SIZES, dtype=dtype)
-    train = in_dtype(train, dtype)
-    test = data.Matrices(test.x[:, :1], test.labels[:1], test.one_hot[:, :1])
+    """Network.SGD for one epoch on the matrices of load_matrices (float32 pixels; each
+    mini-batch is cast to the network's dtype); its closing test is on one image."""
+    net = network(dtype)
+    test = (test[0][:, :1], test[1][:1])
     start = time.perf_counter()
     net.SGD(train, 1, MINI_BATCH, LEARNING_RATE, test, rng=0, verbose=False)
     return time.perf_counter() - start
@@ -46,19 +49,17 @@ def vectorised_epoch(train, test, dtype):
 
 def loop_epoch(train, dtype):
     """The course's update_mini_batch: sum per-example gradients, then step by lr / m."""
-    net = Network(SIZES, dtype=dtype)
-    examples = [
-        (train.x[:, [j]].astype(dtype), train.one_hot[:, [j]].astype(dtype))
-        for j in range(len(train))
-    ]
+    net = network(dtype)
+    x, y = train
+    examples = [(x[:, [j]].astype(dtype), y[:, [j]].astype(dtype)) for j in range(x.shape[1])]
     start = time.perf_counter()
     np.random.shuffle(examples)
     for k in range(0, len(examples), MINI_BATCH):
         mini_batch = examples[k : k + MINI_BATCH]
         sum_b = [np.zeros(b.shape, dtype) for b in net.biases]
         sum_w = [np.zeros(w.shape, dtype) for w in net.weights]
-        for x, y in mini_batch:
-            db, dw = net.backprop(x, y)
+        for x_j, y_j in mini_batch:
+            db, dw = net.backprop(x_j, y_j)
             sum_b = [s + d for s, d in zip(sum_b, db, strict=True)]
             sum_w = [s + d for s, d in zip(sum_w, dw, strict=True)]
         step = LEARNING_RATE / len(mini_batch)
@@ -76,12 +77,12 @@ def torch_epoch(train, dtype):
         torch.nn.Linear(SIZES[0], SIZES[1]), torch.nn.ReLU(), torch.nn.Linear(SIZES[1], SIZES[2])
     ).to(torch_dtype)
     optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-    x_all = torch.from_numpy(np.ascontiguousarray(train.x.T)).to(torch_dtype)
-    labels_all = torch.from_numpy(train.labels)
+    x_all = torch.from_numpy(np.ascontiguousarray(train[0].T)).to(torch_dtype)
+    labels_all = torch.from_numpy(train[1].argmax(axis=0))
     start = time.perf_counter()
-    order = torch.randperm(len(train))
+    order = torch.randperm(len(labels_all))
     x_all, labels_all = x_all[order], labels_all[order]
-    for k in range(0, len(train), MINI_BATCH):
+    for k in range(0, len(labels_all), MINI_BATCH):
         optimizer.zero_grad(set_to_none=True)
         loss = torch.nn.functional.cross_entropy(
             model(x_all[k : k + MINI_BATCH]), labels_all[k : k + MINI_BATCH]

@@ -68,17 +68,14 @@ def test_load_is_deterministic_and_leaves_the_course_generator_state():
 
 def test_matrix_form_matches_the_tuples():
     training_data, test_data = data.load(300, 200)
-    train, test = data.load_matrices(300, 200)
-    assert train.x.shape == (784, 300) and train.one_hot.shape == (10, 300)
-    assert train.labels.shape == (300,) and train.labels.dtype == np.int64
-    assert test.x.shape == (784, 200) and len(test) == 200
-    np.testing.assert_array_equal(train.x, np.hstack([x for x, _ in training_data]))
-    np.testing.assert_array_equal(train.one_hot, np.hstack([y for _, y in training_data]))
-    np.testing.assert_array_equal(test.labels, [label for _, label in test_data])
-    np.testing.assert_array_equal(train.labels, train.one_hot.argmax(axis=0))
-    for form in (data.to_matrices(training_data), data.to_matrices(test_data)):
-        np.testing.assert_array_equal(form.one_hot.sum(axis=0), 1.0)
-    np.testing.assert_array_equal(data.to_matrices(test_data).x, test.x)
+    (x, y), (test_x, test_labels) = data.load_matrices(300, 200)
+    assert x.shape == (784, 300) and y.shape == (10, 300) and x.flags.f_contiguous
+    assert test_x.shape == (784, 200) and test_labels.shape == (200,)
+    np.testing.assert_array_equal(x, np.hstack([x for x, _ in training_data]))
+    np.testing.assert_array_equal(y, np.hstack([y for _, y in training_data]))
+    np.testing.assert_array_equal(test_x, np.hstack([x for x, _ in test_data]))
+    np.testing.assert_array_equal(test_labels, [label for _, label in test_data])
+    np.testing.assert_array_equal(y.sum(axis=0), 1.0)
 
 
 def test_vectorized_result():
@@ -109,10 +106,10 @@ def test_impossible_sizes_are_refused(train_size, test_size, named):
 
 def test_largest_sizes_take_every_example_once(mnist_parts):
     (_, train_y), _, (_, test_y) = mnist_parts
-    train, test = data.load_matrices(50000, 10000)
-    np.testing.assert_array_equal(np.bincount(train.labels), np.bincount(train_y))
-    np.testing.assert_array_equal(np.bincount(test.labels), np.bincount(test_y))
-    assert train.x.shape == (784, 50000) and test.x.shape == (784, 10000)
+    (x, y), (test_x, test_labels) = data.load_matrices(50000, 10000)
+    np.testing.assert_array_equal(np.bincount(y.argmax(axis=0)), np.bincount(train_y))
+    np.testing.assert_array_equal(np.bincount(test_labels), np.bincount(test_y))
+    assert x.shape == (784, 50000) and test_x.shape == (784, 10000)
 
 
 def test_missing_file_names_where_it_looked(tmp_path):
@@ -168,11 +165,10 @@ def test_a_file_written_in_the_official_layout_loads(tmp_path):
 
 def test_changing_loaded_data_leaves_the_next_load_intact():
     training_data, test_data = data.load(5, 5)
-    train, _ = data.load_matrices(5, 5)
-    validation = data.load_validation()
-    for x in (training_data[0][0], test_data[0][0], train.x, validation.x):
-        x[...] = 7.0
+    (x, _), (test_x, _) = data.load_matrices(5, 5)
+    for array in (training_data[0][0], test_data[0][0], x, test_x):
+        array[...] = 7.0
     training_data, test_data = data.load(5, 5)
-    train, _ = data.load_matrices(5, 5)
-    for x in (training_data[0][0], test_data[0][0], train.x, data.load_validation().x):
-        assert x.max() < 1.0
+    (x, _), (test_x, _) = data.load_matrices(5, 5)
+    for array in (training_data[0][0], test_data[0][0], x, test_x):
+        assert array.max() < 1.0

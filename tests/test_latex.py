@@ -13,10 +13,13 @@ import math
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import mnist_results
 from theory import build_pdf
 from theory.make_results_tex import (
     ALEXNET_CONDITIONS,
@@ -24,11 +27,13 @@ from theory.make_results_tex import (
     MNIST_FIGURES,
     alexnet_results,
     epochs_where,
+    rate_key,
     results_tex,
 )
 
 THEORY = Path(build_pdf.__file__).parent
 RATES = ["0.001", "0.01", "0.1", "1", "10", "100"]
+ABLATION_CHANGES = ["course setting", "He init & momentum", "two hidden layers of 800"]
 
 
 def curve(start, end, epochs=30):
@@ -37,21 +42,28 @@ def curve(start, end, epochs=30):
 
 
 def fake_mnist():
-    """A results.json of the documented schema with made-up numbers (never written to plots/)."""
-    runs = {
-        rate: {
+    """The part_*.json records of mnist_results.py's format with made-up numbers (never written
+    to plots/); write_fake_plots fills in "files" once the figures exist."""
+    runs = [
+        {
             "learning_rate": float(rate),
             "train_accuracy": curve(0.2, 0.9 - 0.01 * i),
-            "train_loss": curve(3.0, 0.3) if rate != "100" else [5.0] + [math.inf] * 29,
+            "train_loss": curve(3.0, 0.3),
             "test_accuracy": curve(0.2, 0.91234 - 0.1 * i),
-            "diverged": rate == "100",
+            "diverged_at_epoch": None,
             "dead_hidden_units": 0.025 * i,
+            "predicted_classes": 10 - i,
+            "parameter_change": 0.1 * i,
         }
         for i, rate in enumerate(RATES)
-    }
-    runs["10"]["train_loss"][-1] = math.nan
+    ]
+    runs[-1] |= {"diverged_at_epoch": 5, "dead_hidden_units": None, "predicted_classes": None}
+    runs[-1] |= {"parameter_change": None}
+    for key in ("train_accuracy", "train_loss", "test_accuracy"):
+        runs[-1][key] = runs[-1][key][:5]
     config = {"train_size": 10000, "test_size": 5000, "sizes": [784, 40, 10], "epochs": 30}
-    return {
+    common = {
+        "command": "python backprop_main.py --part b",
         "machine": {
             "platform": "Linux-6.1.0-x86_64-with_glibc2.36",
             "processor": "",
@@ -60,34 +72,35 @@ def fake_mnist():
             "numpy": "2.4.6",
         },
         "data": "mnist.pkl.gz (sha256 83390dc2...)",
-        "seed": 8,
         "created": "2023-05-20T10:00:00+00:00",
-        "parts": {
-            "b": {"config": config | {"learning_rates": RATES}, "wall_time_s": 612.0, "runs": runs},
-            "c": {
-                "config": config | {"train_size": 50000, "test_size": 10000},
-                "wall_time_s": 300.5,
-                "test_accuracy": curve(0.9, 0.9512),
-                "final_test_accuracy": 0.9512,
-            },
-            "d": {
-                "config": {
-                    "sizes": [784, 256, 10],
-                    "optimizer": "SGD & momentum 0.9",
-                    "epochs": 30,
-                },
-                "wall_time_s": 1800.0,
-                "validation_accuracy": curve(0.95, 0.981),
-                "test_accuracy": 0.9801,
-                "ablation": [
-                    {
-                        "change": "without the learning-rate schedule",
-                        "validation_accuracy": 0.975,
-                        "test_accuracy": None,
-                        "wall_time_s": 1700.0,
-                    }
-                ],
-            },
+        "files": {},
+    }
+    bonus_config = {"sizes": [784, 256, 10], "optimizer": "SGD & momentum 0.9", "epochs": 30}
+    return {
+        "b": common
+        | {"part": "b", "config": config | {"learning_rates": RATES}, "wall_time_s": 612.0}
+        | {"runs": runs},
+        "c": common
+        | {"part": "c", "config": config | {"train_size": 50000, "test_size": 10000}}
+        | {"wall_time_s": 300.5, "test_accuracy": curve(0.9, 0.9512)},
+        "d": common
+        | {"part": "d", "config": bonus_config, "wall_time_s": 1800.0, "train_time_s": 1700.0}
+        | {"validation_accuracy": curve(0.95, 0.981), "test_accuracy": 0.9801}
+        | {"diverged_at_epoch": None},
+        "ablation": common
+        | {"part": "ablation", "config": {"train_size": 50000}, "wall_time_s": 3000.0}
+        | {
+            "rows": [
+                {
+                    "change": change,
+                    "config": bonus_config,
+                    "validation_accuracy": 0.975,
+                    "test_accuracy": None if i == 2 else 0.97,
+                    "diverged_at_epoch": 3 if i == 2 else None,
+                    "wall_time_s": 1700.0,
+                }
+                for i, change in enumerate(ABLATION_CHANGES, 1)
+            ]
         },
     }
 
@@ -243,8 +256,6 @@ def alexnet_verdicts_agree_with_noise(results):
 
 def write_fake_plots(plots_dir, mnist=True, alexnet=True, figures=True):
     plots_dir.mkdir(exist_ok=True)
-    if mnist:
-        (plots_dir / "results.json").write_text(json.dumps(fake_mnist()))
     if alexnet:
         fake = fake_alexnet() if alexnet is True else alexnet
         (plots_dir / "alexnet_results.json").write_text(json.dumps(fake))
@@ -261,6 +272,11 @@ def write_fake_plots(plots_dir, mnist=True, alexnet=True, figures=True):
             axes.set_title(name)
             figure.savefig(plots_dir / f"{name}.png", dpi=60)
             plt.close(figure)
+    if mnist:  # after the figures, whose digests the files hold
+        for part, record in fake_mnist().items():
+            names = [p.name for p in sorted(plots_dir.glob(f"part_{part}_*.png"))]
+            record["files"] = {name: mnist_results.sha256(plots_dir / name) for name in names}
+            (plots_dir / mnist_results.FILES[part]).write_text(mnist_results.dumps(record))
     return plots_dir
 
 
@@ -272,15 +288,18 @@ def results(tex):
 def test_present_results_are_formatted(tmp_path):
     values = results(results_tex(write_fake_plots(tmp_path / "plots"), THEORY))
     assert values["mnist/b/0.001/final-test-acc"] == r"91.23\,\%"
-    assert values["mnist/b/100/final-train-loss"] == r"$\infty$"
-    assert values["mnist/b/10/final-train-loss"] == "NaN"
+    assert values["mnist/b/100/final-train-loss"] == "--"  # diverged in its sixth epoch
+    assert values["mnist/b/100/diverged"] == "in epoch 6"
+    assert values["mnist/b/100/best-epoch"] == "5"
     assert values["mnist/b/0.1/final-train-loss"] == "0.3000"
     assert values["mnist/b/diverged-rates"] == r"$\eta\in\{$100$\}$"
     assert values["mnist/c/final-test-acc"] == r"95.12\,\%"
     assert values["mnist/c/wall"] == r"5.0\,min"
+    assert values["mnist/ablation/2/test-acc"] == "--"
+    assert r"\texttt{python backprop" in values["mnist/b/command"]
     assert values["alexnet/a_adam/learning-rate"] == r"$5\times10^{-5}$"
     assert r"SGD \& momentum" in values["mnist/d/config"]
-    assert r"with\_\allowbreak{}glibc2" in values["mnist/machine"]
+    assert r"with\_\allowbreak{}glibc2" in values["mnist/d/machine"]
     assert r"\includegraphics[width=0.7\linewidth]{" in values["figure/part_b_train_loss"]
     assert values["figure/part_b_train_loss"].count("plots/part_b_train_loss.png") == 1
 
@@ -288,13 +307,43 @@ def test_present_results_are_formatted(tmp_path):
 def test_missing_results_give_no_values(tmp_path):
     """A missing file, part or figure defines no key, so the document says "not yet produced"."""
     plots = write_fake_plots(tmp_path / "plots", alexnet=False, figures=False)
-    mnist = fake_mnist()
-    del mnist["parts"]["c"]
-    (plots / "results.json").write_text(json.dumps(mnist))
+    (plots / "part_c.json").unlink()
     values = results(results_tex(plots, THEORY))
     assert "mnist/b/table" in values
     assert not [k for k in values if k.startswith(("mnist/c/", "alexnet/", "figure/"))]
     assert results(results_tex(tmp_path / "empty", THEORY)) == {}
+
+
+def test_mnist_files_of_another_format_or_run_are_refused(tmp_path):
+    """A results file that is not strict JSON of the documented format, or a figure that is not
+    the one its file describes, stops the generator with a message naming the file."""
+    plots = write_fake_plots(tmp_path / "plots", alexnet=False)
+    (plots / "part_c_test_accuracy.png").write_bytes(b"another run's figure")
+    with pytest.raises(ValueError, match="part_c_test_accuracy.png"):
+        results_tex(plots, THEORY)
+    (plots / "part_c.json").unlink()
+    record = fake_mnist()["b"]
+    record["runs"][0]["test_accuracy"][3] = math.nan
+    (plots / "part_b.json").write_text(json.dumps(record))
+    with pytest.raises(ValueError, match="part_b.json: NaN is not JSON"):
+        results_tex(plots, THEORY)
+    del record["runs"][0]["test_accuracy"]
+    (plots / "part_b.json").write_text(json.dumps(record))
+    with pytest.raises(ValueError, match="'test_accuracy' is missing"):
+        results_tex(plots, THEORY)
+
+
+def test_learning_rate_keys_are_exact():
+    assert [rate_key(float(r)) for r in RATES] == RATES
+    assert rate_key(0.1000001) == "0.1000001" and rate_key(1e300) == "1e+300"
+    assert rate_key(0.1 + 0.2) != rate_key(0.3)
+
+
+def test_the_generator_and_the_results_format_need_no_numpy():
+    """``make pdf`` runs them with a plain python3."""
+    blocked = "import sys; sys.modules['numpy'] = None; import mnist_results, theory.build_pdf"
+    run = subprocess.run([sys.executable, "-c", blocked], cwd=THEORY.parent, capture_output=True)
+    assert run.returncode == 0, run.stderr.decode()
 
 
 def cited_keys():

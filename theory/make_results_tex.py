@@ -6,8 +6,9 @@ The output is a list of ``\\setresult{key}{value}`` lines. The document prints a
 plainly absent, never typed by hand. Accuracies in the files are fractions in [0, 1] and print
 as percentages with two decimals.
 
-Read: ``results.json`` (``backprop_main.py``, MNIST), ``alexnet_results.json``
-(``alexnet.ipynb``, CIFAR-10) and the figures ``part_*.png`` and ``alexnet_*.png``.
+Read: the ``part_*.json`` files of ``backprop_main.py`` (MNIST; their format is in
+``mnist_results.py``) with the figures they list, ``alexnet_results.json`` (``alexnet.ipynb``,
+CIFAR-10) and the figures ``alexnet_*.png``.
 """
 
 import json
@@ -16,6 +17,7 @@ import os
 import re
 from pathlib import Path
 
+import mnist_results
 from theory import tex
 
 MNIST_FIGURES = {
@@ -120,88 +122,138 @@ def machine_sentence(machine: dict) -> str:
     )
 
 
+def rate_key(rate: float) -> str:
+    """A learning rate as a key: its short form where that is exact (``0.1``, ``1``, ``100``),
+    else all its digits, so that two rates never share a key."""
+    short = f"{rate:g}"
+    return short if float(short) == rate else repr(rate)
+
+
+def loss_or_dash(value: float | None) -> str:
+    return "--" if value is None else loss(value)
+
+
 def mnist_part_b(part: dict) -> dict[str, str]:
     """Values of part 1(b): a row per learning rate, and the rates that diverged or ended near
     chance (10 classes, so chance is 10%)."""
-    runs = sorted(
-        ((f"{float(key):g}", run) for key, run in part["runs"].items()), key=lambda r: float(r[0])
-    )
+    runs = sorted(part["runs"], key=lambda run: run["learning_rate"])
     out = {
         "mnist/b/config": inline_config(part["config"]),
         "mnist/b/wall": seconds(part["wall_time_s"]),
     }
-    rows = []
-    for key, run in runs:
-        test = run["test_accuracy"]
-        best_epoch = max(range(len(test)), key=test.__getitem__)
+    rows, finished = [], []
+    for run in runs:
+        key, test = rate_key(run["learning_rate"]), run["test_accuracy"]
+        diverged = run["diverged_at_epoch"] is not None
+        if not diverged:
+            finished.append((key, run))
+        best_epoch = max(range(len(test)), key=test.__getitem__) if test else None
         values = {
-            "final-train-acc": percent(run["train_accuracy"][-1]),
-            "final-train-loss": loss(run["train_loss"][-1]),
-            "first-train-loss": loss(run["train_loss"][0]),
-            "final-test-acc": percent(test[-1]),
-            "best-test-acc": f"{percent(test[best_epoch])} ({best_epoch + 1})",
-            "diverged": "yes" if run["diverged"] else "no",
+            "first-train-loss": loss_or_dash(run["train_loss"][0] if test else None),
+            "final-train-loss": loss_or_dash(None if diverged else run["train_loss"][-1]),
+            "final-train-acc": percent(None if diverged else run["train_accuracy"][-1]),
+            "final-test-acc": percent(None if diverged else test[-1]),
+            "best-test-acc": "--" if best_epoch is None else percent(test[best_epoch]),
+            "best-epoch": "--" if best_epoch is None else str(best_epoch + 1),
+            "diverged": f"in epoch {run['diverged_at_epoch'] + 1}" if diverged else "no",
+            "dead-units": percent(run["dead_hidden_units"]),
+            "predicted-classes": "--" if diverged else str(run["predicted_classes"]),
+            "parameter-change": percent(None if diverged else run["parameter_change"]),
         }
-        if "dead_hidden_units" in run:
-            values["dead-units"] = percent(run["dead_hidden_units"])
         out.update({f"mnist/b/{key}/{name}": v for name, v in values.items()})
         losses = f"{values['first-train-loss']} / {values['final-train-loss']}"
+        best = f"{values['best-test-acc']} ({values['best-epoch']})"
         rows.append(
             [number(run["learning_rate"]), values["final-train-acc"], losses]
-            + [values["final-test-acc"], values["best-test-acc"], values["diverged"]]
+            + [values["final-test-acc"], best, values["dead-units"], values["predicted-classes"]]
         )
     header = [r"$\eta$", "final train acc.", "train loss, first / last epoch", "final test acc."]
-    header += ["best test acc. (epoch)", "diverged"]
-    out["mnist/b/table"] = table(r"r*{5}{>{\centering\arraybackslash}X}", header, rows)
-    best = max(runs, key=lambda item: item[1]["test_accuracy"][-1])[0]
-    out["mnist/b/best-rate"] = number(float(best))
-    out["mnist/b/diverged-rates"] = rate_set([k for k, r in runs if r["diverged"]])
-    near_chance = [k for k, r in runs if r["test_accuracy"][-1] < 0.1 + CHANCE_MARGIN]
+    header += ["best test acc. (epoch)", "dead ReLUs", "classes predicted"]
+    out["mnist/b/table"] = table(r"r*{6}{>{\centering\arraybackslash}X}", header, rows)
+    if finished:
+        best = max(finished, key=lambda item: item[1]["test_accuracy"][-1])[0]
+        out["mnist/b/best-rate"] = number(float(best))
+    out["mnist/b/diverged-rates"] = rate_set(
+        [rate_key(r["learning_rate"]) for r in runs if r["diverged_at_epoch"] is not None]
+    )
+    near_chance = [k for k, r in finished if r["test_accuracy"][-1] < 0.1 + CHANCE_MARGIN]
     out["mnist/b/near-chance-rates"] = rate_set(near_chance)
     return out
 
 
 def mnist_part_c(part: dict) -> dict[str, str]:
     """Values of part 1(c): the final and best test accuracy on the full data."""
+    test = part["test_accuracy"]
+    first_above_90 = next((e + 1 for e, a in enumerate(test) if a > 0.9), None)
     return {
         "mnist/c/config": inline_config(part["config"]),
         "mnist/c/wall": seconds(part["wall_time_s"]),
-        "mnist/c/final-test-acc": percent(part["final_test_accuracy"]),
-        "mnist/c/best-test-acc": percent(max(part["test_accuracy"])),
+        "mnist/c/final-test-acc": percent(test[-1] if test else None),
+        "mnist/c/best-test-acc": percent(max(test) if test else None),
+        "mnist/c/first-epoch-above-90": "--" if first_above_90 is None else str(first_above_90),
     }
 
 
 def mnist_part_d(part: dict) -> dict[str, str]:
-    """Values of the bonus part 1(d): its configuration, result and ablation."""
-    out = {
+    """Values of the bonus part 1(d): its configuration and result."""
+    validation = part["validation_accuracy"]
+    return {
         "mnist/d/config": itemized_config(part["config"]),
+        "mnist/d/epochs": str(part["config"]["epochs"]),
         "mnist/d/wall": seconds(part["wall_time_s"]),
+        "mnist/d/train-time": seconds(part["train_time_s"]),
         "mnist/d/test-acc": percent(part["test_accuracy"]),
-        "mnist/d/best-validation-acc": percent(max(part["validation_accuracy"])),
+        "mnist/d/final-validation-acc": percent(validation[-1] if validation else None),
+        "mnist/d/best-validation-acc": percent(max(validation) if validation else None),
     }
-    rows = [
-        [tex.text(a["change"]), percent(a["validation_accuracy"]), percent(a["test_accuracy"])]
-        + [seconds(a["wall_time_s"])]
-        for a in part.get("ablation", [])
-    ]
-    if rows:
-        header = ["change", "validation acc.", "test acc.", "time"]
-        out["mnist/d/ablation"] = table(r">{\raggedright\arraybackslash}Xrrr", header, rows)
+
+
+def mnist_part_ablation(part: dict) -> dict[str, str]:
+    """Values of part 1(d)'s ablation: its table, and each row's numbers by its position."""
+    out = {"mnist/ablation/wall": seconds(part["wall_time_s"])}
+    rows = []
+    for i, row in enumerate(part["rows"], 1):
+        values = {
+            "epochs": str(row["config"]["epochs"]),
+            "validation-acc": percent(row["validation_accuracy"]),
+            "test-acc": percent(row["test_accuracy"]),
+            "time": seconds(row["wall_time_s"]),
+        }
+        out.update({f"mnist/ablation/{i}/{name}": v for name, v in values.items()})
+        rows.append([f"{i}. {tex.text(row['change'])}", *values.values()])
+    header = ["change (cumulative)", "epochs", "validation acc.", "test acc.", "time"]
+    out["mnist/ablation/table"] = table(r">{\raggedright\arraybackslash}Xrrrr", header, rows)
     return out
 
 
-def mnist_results(results: dict) -> dict[str, str]:
-    """All values from ``results.json``; a part the run did not write gives no keys."""
-    out = {
-        "mnist/created": tex.text(results["created"]),
-        "mnist/seed": tex.text(results["seed"]),
-        "mnist/machine": machine_sentence(results["machine"]),
-        "mnist/data": tex.text(results["data"]),
-    }
-    parts = results.get("parts", {})
-    for name, values in (("b", mnist_part_b), ("c", mnist_part_c), ("d", mnist_part_d)):
-        if name in parts:
-            out.update(values(parts[name]))
+MNIST_PARTS = {
+    "b": mnist_part_b,
+    "c": mnist_part_c,
+    "d": mnist_part_d,
+    "ablation": mnist_part_ablation,
+}
+
+
+def mnist_results_values(plots_dir: Path, tex_dir: Path) -> dict[str, str]:
+    """All values of the MNIST parts whose file is in ``plots_dir``, with their figures and
+    where each part ran; a part without a file gives no keys. Raises ValueError when a file is
+    not of the documented format or a figure is not the one its file describes."""
+    out = {}
+    for part, values in MNIST_PARTS.items():
+        path = plots_dir / mnist_results.FILES[part]
+        if not path.is_file():
+            continue
+        record = mnist_results.read(path)
+        mnist_results.check_files(plots_dir, record)
+        out.update(values(record))
+        out[f"mnist/{part}/command"] = rf"\texttt{{{tex.text(record['command'])}}}"
+        out[f"mnist/{part}/created"] = tex.text(record["created"])
+        out[f"mnist/{part}/machine"] = machine_sentence(record["machine"])
+        out["mnist/data"] = tex.text(record["data"])
+        for name in record["files"]:
+            stem = Path(name).stem
+            if stem in MNIST_FIGURES:
+                out[f"figure/{stem}"] = figure(plots_dir / name, MNIST_FIGURES[stem], tex_dir)
     return out
 
 
@@ -566,13 +618,9 @@ def figure_row(paths: list[Path], caption: str, tex_dir: Path) -> str:
 
 
 def figures(plots_dir: Path, tex_dir: Path) -> dict[str, str]:
-    """The MNIST figures under their file names and the AlexNet ones under the keys of
-    ``ALEXNET_FIGURES``; a figure that is not there gives no key."""
-    out = {
-        f"figure/{stem}": figure(plots_dir / f"{stem}.png", caption, tex_dir)
-        for stem, caption in MNIST_FIGURES.items()
-        if (plots_dir / f"{stem}.png").is_file()
-    }
+    """The AlexNet figures under the keys of ``ALEXNET_FIGURES``; a figure that is not there
+    gives no key (the MNIST figures come with their parts' files)."""
+    out = {}
     for key, (stems, caption) in ALEXNET_FIGURES.items():
         paths = [plots_dir / f"{stem}.png" for stem in stems]
         if any(p.is_file() for p in paths):
@@ -582,11 +630,10 @@ def figures(plots_dir: Path, tex_dir: Path) -> dict[str, str]:
 
 def results_tex(plots_dir: Path, tex_dir: Path) -> str:
     """The ``\\setresult`` lines, one a value, for the result files and figures in ``plots_dir``."""
-    values = figures(plots_dir, tex_dir)
-    for name, read in (("results.json", mnist_results), ("alexnet_results.json", alexnet_results)):
-        path = plots_dir / name
-        if path.is_file():
-            values.update(read(json.loads(path.read_text())))
+    values = figures(plots_dir, tex_dir) | mnist_results_values(plots_dir, tex_dir)
+    path = plots_dir / "alexnet_results.json"
+    if path.is_file():
+        values.update(alexnet_results(json.loads(path.read_text())))
     lines = ["% Written by theory/make_results_tex.py from the files under plots/."]
     lines += [rf"\setresult{{{key}}}{{{value}}}" for key, value in sorted(values.items())]
     return "\n".join(lines) + "\n"
