@@ -232,15 +232,6 @@ def mixed_alexnet():
     return results
 
 
-def old_alexnet():
-    """A file in the format of the notebook's first version (no "parts"; a "d_bonus" run)."""
-    results = fake_alexnet()
-    del results["parts"], results["bonus"], results["section_wall_time_s"]
-    results["runs"]["d_bonus"] = results["runs"]["a_adam"] | {"val_accuracy": []}
-    results["ablation"] = [{"change": "no augmentation", "val_accuracy": 0.8, "wall_time_s": 3.0}]
-    return results
-
-
 def alexnet_verdicts_agree_with_noise(results):
     """Every ablation verdict that judges a gain says "within noise" exactly when the gain is at
     most the bonus's seed spread, and otherwise names its sign (what the PDF says of them)."""
@@ -360,7 +351,7 @@ def test_every_cited_result_is_generated(tmp_path):
     print "not yet produced" next to an existing result): every key with every result present,
     and each branch of question 2 by a run that takes it."""
     values = set(results(results_tex(write_fake_plots(tmp_path / "plots"), THEORY)))
-    for other in (flipped_alexnet(), mixed_alexnet(), old_alexnet()):
+    for other in (flipped_alexnet(), mixed_alexnet()):
         values |= set(alexnet_results(other))
     assert cited_keys(), "the document cites no results"
     assert sorted(cited_keys() - values) == []
@@ -459,10 +450,12 @@ def test_alexnet_null_losses_are_non_finite():
     assert values["alexnet/b/first-vs-uniform"] == "higher than"
 
 
-def test_alexnet_old_format_and_missing_fields():
-    """A file of the notebook's first version gives only the note that it is outdated; a file of
-    the current format that lacks a field is an error that names it."""
-    assert set(alexnet_results(old_alexnet())) == {"alexnet/outdated"}
+def test_alexnet_missing_fields():
+    """A results file that lacks a field is an error that names it."""
+    fake = fake_alexnet()
+    del fake["parts"]
+    with pytest.raises(ValueError, match=r"the top level lacks parts"):
+        alexnet_results(fake)
     fake = fake_alexnet()
     del fake["runs"]["a_sgd"]["val_accuracy"]
     with pytest.raises(ValueError, match=r"runs\.a_sgd lacks val_accuracy"):
@@ -482,17 +475,11 @@ def test_the_fake_ablation_verdicts_agree_with_the_noise():
 
 
 def test_the_committed_alexnet_results():
-    """plots/alexnet_results.json, as committed: in the current format, every run it holds gives
-    its values, the answers' keys are there for the parts it ran, and the ablation's verdicts
-    agree with the seed spread; in an older format, the PDF only says that it is outdated."""
+    """plots/alexnet_results.json, as committed: every run it holds gives its values, the
+    answers' keys are there for the parts it ran, and the ablation's verdicts agree with the
+    seed spread."""
     path = THEORY.parent / "plots" / "alexnet_results.json"
-    if not path.is_file():
-        pytest.skip("no plots/alexnet_results.json committed")
     data = json.loads(path.read_text())
-    values = alexnet_results(data)
-    if "parts" not in data:
-        assert set(values) == {"alexnet/outdated"}
-        return
     values = results(results_tex(path.parent, THEORY))  # with the committed figures
     assert set(data["runs"]) == {"a_sgd", "a_adam", "b_adam_lr_5e-3", "c_adam_no_bn_dropout"}
     for run in data["runs"].values():
@@ -564,13 +551,12 @@ def test_pdf_builds_cleanly_with_every_result_present(tmp_path):
         fake_alexnet("a-d"),
         flipped_alexnet(),
         mixed_alexnet(),
-        old_alexnet(),
     ],
-    ids=["no-file", "parts-a-c", "parts-a-d", "flipped", "mixed", "old-format"],
+    ids=["no-file", "parts-a-c", "parts-a-d", "flipped", "mixed"],
 )
 def test_pdf_builds_cleanly_for_every_kind_of_alexnet_run(tmp_path, alexnet):
     """Each branch of question 2's answers compiles: no file, a run of some parts only, the
-    comparisons of (a)-(c) turned the other way, and a file in an older format."""
+    comparisons of (a)-(c) turned the other way."""
     require_latexmk()
     plots = write_fake_plots(tmp_path / "plots", alexnet=alexnet or False, figures=False)
     _, problems = build_pdf.build(tmp_path / "build", plots)

@@ -336,7 +336,6 @@ CHANCE = 0.10  # accuracy of guessing one of 10 classes
 BONUS_TARGET = 0.85  # the test accuracy the bonus asks for
 # Keys that only some results define, so that the document can branch on them with \ifresult.
 ALEXNET_CONDITIONS = {
-    "alexnet/outdated": "the file is in a format older than the one read here",
     "alexnet/a/when/adam-lower-final-loss": "Adam's final training loss is below SGD's",
     "alexnet/b/when/worse": "lr 5e-3 ends with a higher training loss and lower training and "
     "validation accuracies than lr 5e-5",
@@ -566,10 +565,7 @@ def alexnet_bonus(bonus: dict) -> dict[str, str]:
 
 
 def alexnet_results(results: dict) -> dict[str, str]:
-    """All values from ``alexnet_results.json``; a part the run skipped gives no keys, and a file
-    in an older format only the key ``alexnet/outdated``."""
-    if "parts" not in results:
-        return {"alexnet/outdated": ALEXNET_CONDITIONS["alexnet/outdated"]}
+    """All values from ``alexnet_results.json``; a part the run skipped gives no keys."""
     check_alexnet(results)
     runs = {k: results["runs"][k] for k in ALEXNET_RUNS if k in results["runs"]}
     out = {
