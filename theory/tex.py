@@ -1,44 +1,26 @@
-"""Small LaTeX writers shared by the fragment generators: exact rationals as TeX, signed sums of
-terms, and escaping of free text."""
+"""Small LaTeX writers: exact rationals and signed sums for question 2's weights and question 3's
+dual, and escaping of free text."""
 
-from collections.abc import Iterable
 from fractions import Fraction
 
 
-def fraction(q: Fraction | int, command: str = r"\tfrac") -> str:
-    """An exact rational as TeX: ``3``, ``-2``, ``\\tfrac{1}{2}``, ``-\\tfrac{3}{4}``."""
-    q = Fraction(q)
-    if q.denominator == 1:
-        return str(q.numerator)
+def number(q: Fraction, frac: str = r"\frac") -> str:
+    """An exact rational as TeX: ``3``, ``-2``, ``\\frac{1}{2}``, ``-\\frac{3}{4}``."""
     sign = "-" if q < 0 else ""
-    return f"{sign}{command}{{{abs(q.numerator)}}}{{{q.denominator}}}"
+    q = abs(q)
+    if q.denominator == 1:
+        return f"{sign}{q.numerator}"
+    return f"{sign}{frac}{{{q.numerator}}}{{{q.denominator}}}"
 
 
-def linear_combination(
-    terms: Iterable[tuple[Fraction | int, str]], command: str = r"\tfrac"
-) -> str:
-    """The sum of ``coefficient * symbol`` over ``terms`` as TeX.
-
-    An empty symbol stands for the constant 1. Zero terms are dropped, a coefficient of +-1 prints
-    as its sign only, and an all-zero sum prints as ``0``. Fractions use ``command``.
-    """
+def signed_sum(terms: list[tuple[Fraction, str]]) -> str:
+    """The sum of ``coefficient * body`` as TeX, for non-empty bodies: ``\\sum a - \\frac{1}{2}\\sum
+    b``. A coefficient of +-1 prints as its sign only, zero terms are dropped."""
     out = ""
-    for coefficient, symbol in terms:
-        q = Fraction(coefficient)
-        if q == 0:
-            continue
-        sign = "-" if q < 0 else "+"
-        magnitude = abs(q)
-        if not symbol:
-            body = fraction(magnitude, command)
-        elif magnitude == 1:
-            body = symbol
-        else:
-            body = f"{fraction(magnitude, command)}{symbol}"
-        if out:
-            out += f" {sign} {body}"
-        else:
-            out = body if sign == "+" else f"-{body}"
+    for q, body in terms:
+        if q != 0:
+            coefficient = "" if abs(q) == 1 else number(abs(q))
+            out += ("-" if q < 0 else "+" if out else "") + coefficient + body
     return out or "0"
 
 
