@@ -92,8 +92,8 @@ def quick_run(workdir, **parameters):
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    """The whole notebook (PARTS = "all")."""
-    return quick_run(tmp_path_factory.mktemp("alexnet"))
+    """The whole notebook, ablation included."""
+    return quick_run(tmp_path_factory.mktemp("alexnet"), PARTS="all")
 
 
 def outputs(notebook):
@@ -240,14 +240,8 @@ def failure(tmp_path, **parameters):
     ("parameters", "complaint"),
     [
         (dict(EPOCHS=0), "EPOCHS = 0 must be an integer from 1 to 10"),
-        (dict(EPOCHS=11), "EPOCHS = 11 must be an integer from 1 to 10"),
         (dict(PARTS="b"), "PARTS = 'b' must be 'a-c', 'a-d' or 'all'"),
-        (dict(VALIDATION_SIZE=5000.0), "VALIDATION_SIZE = 5000.0 must be an integer"),
-        (dict(SUBSET_SIZE=True), "SUBSET_SIZE = True must be an integer"),
         (dict(BONUS_SEEDS=[]), "BONUS_SEEDS = [] must be a non-empty list"),
-        (dict(BONUS_SEEDS=[1, 1]), "BONUS_SEEDS = [1, 1] must be a non-empty list of distinct"),
-        (dict(SEED=-1), "SEED = -1 must be an integer >= 0"),
-        (dict(QUICK="yes"), "QUICK = 'yes' must be True or False"),
     ],
     ids=lambda value: str(value),
 )
@@ -258,26 +252,26 @@ def test_bad_parameters_stop_the_notebook_before_any_work(tmp_path, parameters, 
     assert not (tmp_path / "plots").exists() or not any((tmp_path / "plots").iterdir())
 
 
-def test_earlier_results_are_never_overwritten_silently(tmp_path):
+def test_without_a_gpu_the_notebook_stops_and_says_how_to_get_one(tmp_path):
+    message = failure(tmp_path, QUICK=False)
+    assert "no GPU: in Colab choose Runtime > Change runtime type > T4 GPU" in message
+    assert "read_batch" not in message
+
+
+def test_earlier_results_are_kept_when_overwrite_is_false(tmp_path):
     plots = tmp_path / "plots"
     plots.mkdir()
     (plots / "alexnet_results.json").write_text("{}")
-    message = failure(tmp_path)
+    message = failure(tmp_path, OVERWRITE=False)
     assert "holds an earlier run's results (alexnet_results.json)" in message
-    assert "OVERWRITE = True" in message
     assert (plots / "alexnet_results.json").read_text() == "{}"
 
 
-@pytest.mark.parametrize("where", ["file", "results-folder"])
-def test_an_unusable_output_folder_is_refused_at_once(tmp_path, where):
-    if where == "file":
-        out = tmp_path / "taken"
-        out.write_text("a file, not a folder")
-    else:
-        out = tmp_path / "plots"
-        (out / "alexnet_results.json").mkdir(parents=True)
-    message = failure(tmp_path, OUT_DIR=str(out), OVERWRITE=True)
-    assert f"OUT_DIR = {str(out)!r}" in message
+def test_an_output_folder_that_is_a_file_is_refused_at_once(tmp_path):
+    out = tmp_path / "taken"
+    out.write_text("a file, not a folder")
+    message = failure(tmp_path, OUT_DIR=str(out))
+    assert f"OUT_DIR = {str(out)!r} is not a writable folder" in message
 
 
 def test_missing_data_folder_is_a_clear_error(tmp_path):
@@ -291,16 +285,11 @@ def test_missing_data_folder_is_a_clear_error(tmp_path):
     [
         (b"not a pickle", "is not a CIFAR-10 batch file"),
         (
-            pickle.dumps({b"data": np.zeros((4, 100), np.uint8), b"labels": [0, 1, 2, 3]}),
-            "is not a CIFAR-10 batch file",
-        ),
-        (pickle.dumps({b"labels": [0]}), "is not a CIFAR-10 batch file: KeyError(b'data')"),
-        (
             pickle.dumps({b"data": np.zeros((3, 3072), np.uint8), b"labels": [0, 12, 3]}),
             "labels outside 0..9: [12] at positions [1]",
         ),
     ],
-    ids=["garbage", "wrong-shape", "no-data", "bad-label"],
+    ids=["garbage", "bad-label"],
 )
 def test_malformed_batch_is_a_clear_error(tmp_path, content, complaint):
     root = write_tiny_cifar(tmp_path / "data")
