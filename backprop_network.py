@@ -13,12 +13,10 @@ example per column: x is (k_0, m), y is (k_L, m), v_l and z_l are (k_l, m). A si
 loss over the columns, which is the course's sum of per-example gradients divided by m, found
 with one matrix product per layer instead of m.
 
-Data come as the course's lists of tuples or, to save converting them every call, as one pair
-of matrices:
+Data come as the course's lists of tuples or as one pair of matrices (faster: no conversion):
     training data  [(x (k_0, 1), y (k_L, 1) one-hot), ...]   or   (x (k_0, n), y (k_L, n))
     test data      [(x (k_0, 1), label), ...]                or   (x (k_0, n), labels (n,))
-The arithmetic is that of the parameters: float64 as drawn; cast them all to float32 to train
-faster (benchmarks/epoch_speed.py times both).
+The arithmetic is that of the parameters: float64 as drawn, float32 if they are cast to it.
 """
 
 import numpy as np
@@ -47,6 +45,16 @@ def log_softmax(v):
     return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
 
 
+def as_matrices(data):
+    """The course's list of (x (k_0, 1), y) tuples as one pair (x (k_0, n), y): y is (k_L, n)
+    one-hot for training data, (n,) labels for test data. A pair of matrices comes back as is."""
+    if isinstance(data, tuple):
+        return data
+    x = np.hstack([x for x, _ in data])
+    y = [y for _, y in data]
+    return x, (np.hstack(y) if np.ndim(y[0]) else np.array(y))
+
+
 class Network:
     def __init__(self, sizes):
         """sizes = [k_0, ..., k_L]; ``Network([784, 40, 10])`` has one hidden layer of 40 ReLUs.
@@ -55,85 +63,55 @@ class Network:
         course does; ``load()`` seeds that generator, so a network built after it starts the same
         every time.
         """
-        if len(sizes) < 2 or not all(
-            isinstance(k, int | np.integer) and not isinstance(k, bool) and k >= 1 for k in sizes
-        ):
-            raise ValueError(f"sizes must be at least two positive integers, got {sizes}")
         self.num_layers = len(sizes)
         self.sizes = sizes
         self.biases = [np.random.randn(y, 1) for y in sizes[1:]]
         self.weights = [np.random.randn(y, x) for x, y in zip(sizes[:-1], sizes[1:], strict=True)]
 
     def SGD(
-        self,
-        training_data,
-        epochs,
-        mini_batch_size,
-        learning_rate,
-        test_data,
-        track_training=False,
-        rng=None,
-        verbose=True,
-        on_epoch=None,
+        self, training_data, epochs, mini_batch_size, learning_rate, test_data, track_training=False
     ):
-        """Mini-batch SGD. Every epoch shuffles the training examples, cuts them into
-        mini-batches of ``mini_batch_size`` (the last may be smaller), calls
-        ``update_mini_batch`` on each and then measures the test accuracy.
-
-        Prints the course's lines ("Initial test accuracy: ...", "Epoch j test accuracy: ...")
-        unless ``verbose`` is false, and returns the history: per-epoch lists "test_accuracy",
-        and with ``track_training`` also "train_accuracy" and "train_loss"; "diverged_at_epoch"
-        is None, or the epoch j in which a parameter overflowed to inf or NaN: training stops
-        there, and the lists hold the j epochs before it.
-        rng: None shuffles with numpy's global generator (which ``load()`` seeds), as the course
-        does; a seed shuffles with ``np.random.default_rng(rng)``, so that a run repeats exactly.
-        on_epoch: called as on_epoch(j, history) after each epoch (a progress bar, say).
+        """Mini-batch SGD. Every epoch shuffles the training examples with numpy's global
+        generator, cuts them into mini-batches of ``mini_batch_size`` (the last may be smaller),
+        calls ``update_mini_batch`` on each and then measures the test accuracy, printing the
+        course's lines. Returns the per-epoch history: "test_accuracy", and with
+        ``track_training`` also "train_accuracy" and "train_loss" on the training data.
         """
-        x, y = self._columns(training_data, "training_data", form="one-hot")
-        x = np.asfortranarray(x)  # each example contiguous: a mini-batch is a quick copy
-        dtype = self.weights[0].dtype  # of the arithmetic; x keeps its own (MNIST's float32)
-        test = self._columns(test_data, "test_data")
-        for name, value, lowest in (("epochs", epochs, 0), ("mini_batch_size", mini_batch_size, 1)):
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < lowest:
-                raise ValueError(f"{name} must be an integer >= {lowest}, got {value!r}")
-        shuffled = np.random.permutation if rng is None else np.random.default_rng(rng).permutation
-        history = {"test_accuracy": [], "diverged_at_epoch": None}
+        dtype = self.weights[0].dtype
+        x, y = as_matrices(training_data)
+        x, y = np.asfortranarray(x), np.asarray(y, dtype)  # an example is a contiguous column
+        test_x, test_labels = as_matrices(test_data)
+        # Images and parameters meet in the parameters' dtype, where numpy multiplies with BLAS:
+        # cast once for measuring; a mini-batch is cast as it is gathered (less memory traffic).
+        test = (np.asarray(test_x, dtype), test_labels)
         if track_training:
-            history |= {"train_accuracy": [], "train_loss": []}
-        if verbose:
-            print(f"Initial test accuracy: {self.one_label_accuracy(test)}")
+            train_x, train_labels = np.asarray(x, dtype), y.argmax(axis=0)
+            history = {"train_accuracy": [], "train_loss": [], "test_accuracy": []}
+        else:
+            history = {"test_accuracy": []}
+        print(f"Initial test accuracy: {self.one_label_accuracy(test)}", flush=True)
         for j in range(epochs):
-            order = shuffled(x.shape[1])
-            with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked below
-                for k in range(0, x.shape[1], mini_batch_size):
-                    batch = order[k : k + mini_batch_size]
-                    mini_batch = (x[:, batch].astype(dtype, copy=False), y[:, batch])
-                    self.update_mini_batch(mini_batch, learning_rate)
-            if not all(np.isfinite(p).all() for p in self.weights + self.biases):
-                history["diverged_at_epoch"] = j
-                if verbose:
-                    print(f"Epoch {j}: the parameters overflowed; training stopped")
-                break
+            order = np.random.permutation(x.shape[1])
+            for k in range(0, x.shape[1], mini_batch_size):
+                batch = order[k : k + mini_batch_size]
+                mini_batch = (x[:, batch].astype(dtype, copy=False), y[:, batch])
+                self.update_mini_batch(mini_batch, learning_rate)
+            if track_training:  # one_hot_accuracy and loss of the training data, in one pass
+                v_L = self.network_output_before_softmax(train_x)
+                history["train_accuracy"].append(float(np.mean(v_L.argmax(axis=0) == train_labels)))
+                history["train_loss"].append(float(-np.sum(y * log_softmax(v_L)) / x.shape[1]))
             history["test_accuracy"].append(self.one_label_accuracy(test))
-            if track_training:
-                history["train_accuracy"].append(self.one_hot_accuracy((x, y)))
-                history["train_loss"].append(self.loss((x, y)))
-            if verbose:
-                print(f"Epoch {j} test accuracy: {history['test_accuracy'][-1]}")
-            if on_epoch is not None:
-                on_epoch(j, history)
+            print(f"Epoch {j} test accuracy: {history['test_accuracy'][-1]}", flush=True)
         return history
 
     def update_mini_batch(self, mini_batch, learning_rate):
-        """One SGD step on the mean loss of the mini-batch:
-        W_l <- W_l - learning_rate * dl/dW_l and b_l <- b_l - learning_rate * dl/db_l.
+        """One SGD step on the mean loss of the mini-batch, the course's
+        W_l <- W_l - (learning_rate / m) * (sum over its m examples of dl/dW_l), same for b_l.
 
         mini_batch: the course's list of (x (k_0, 1), y (k_L, 1)) pairs, or a pair of matrices
         (x (k_0, m), y (k_L, m)).
         """
-        if not isinstance(mini_batch, tuple):
-            mini_batch = self._columns(mini_batch, "mini_batch", form="one-hot")
-        db, dw = self.backprop(*mini_batch)
+        db, dw = self.backprop(*as_matrices(mini_batch))
         for p, g in zip(self.biases + self.weights, db + dw, strict=True):
             g *= learning_rate  # in place, to spare a temporary the size of W_l
             p -= g
@@ -177,38 +155,76 @@ class Network:
         return softmax(self.network_output_before_softmax(x))
 
     def loss(self, data):
-        """l(W): the mean over the examples of -y . log softmax(v_L)."""
-        x, y = self._columns(data, form="one-hot")
+        """l(W): the mean over the (x, one-hot y) examples of -y . log softmax(v_L)."""
+        x, y = as_matrices(data)
         return float(-np.sum(y * log_softmax(self.network_output_before_softmax(x))) / x.shape[1])
 
     def one_label_accuracy(self, data):
         """Fraction of (x, label) examples whose largest output is the label (test form)."""
-        x, labels = self._columns(data)
+        x, labels = as_matrices(data)
         return float(np.mean(self.network_output_before_softmax(x).argmax(axis=0) == labels))
 
     def one_hot_accuracy(self, data):
         """Fraction of (x, one-hot y) examples whose largest output is argmax y (training form)."""
-        return self.one_label_accuracy(data)
+        x, y = as_matrices(data)
+        return self.one_label_accuracy((x, y.argmax(axis=0)))
 
-    def _columns(self, data, name="data", form="labels"):
-        """``data`` as a pair of matrices, x (k_0, n) and either one-hot targets (k_L, n) in the
-        parameters' dtype (``form="one-hot"``) or labels (n,); both forms are accepted."""
-        if data is None or len(data) == 0:
-            raise ValueError(f"{name} is missing or empty")
-        if isinstance(data, tuple) and isinstance(data[0], np.ndarray):
-            x, y = data
-        else:  # the course's list of (x, y) tuples
-            x = np.hstack([example[0] for example in data])
-            y = [example[1] for example in data]
-            y = np.hstack(y) if np.ndim(y[0]) else np.array(y)
-        x, y = np.asarray(x), np.asarray(y)
-        k_0, k_L = self.sizes[0], self.sizes[-1]
-        if x.ndim != 2 or x.shape[0] != k_0 or y.shape not in ((x.shape[1],), (k_L, x.shape[1])):
-            raise ValueError(
-                f"{name}: got inputs {x.shape} and targets {y.shape}; a network of sizes "
-                f"{self.sizes} takes ({k_0}, n) with ({k_L}, n) one-hot targets or (n,) labels"
-            )
-        if form == "labels":
-            return x, (y.argmax(axis=0) if y.ndim == 2 else y)
-        dtype = self.weights[0].dtype
-        return x, (np.asarray(y, dtype) if y.ndim == 2 else np.eye(k_L, dtype=dtype)[:, y])
+
+def warmup_cosine(t, warmup):
+    """The learning-rate factor when the fraction t in [0, 1) of training is done: linear from 0
+    to 1 over the first ``warmup``, then half a cosine down to 0; 1 throughout if warmup is None."""
+    if warmup is None:
+        return 1.0
+    if t < warmup:
+        return t / warmup
+    return 0.5 * (1.0 + float(np.cos(np.pi * (t - warmup) / (1.0 - warmup))))
+
+
+class BonusNetwork(Network):
+    """Part (d): the course's Network, trained by its SGD and back-propagation, with another
+    start and another step. config holds
+        sizes, init ("he": W_l ~ N(0, 2 / k_{l-1}) and b_l = 0, He et al. 2015; "normal": the
+        course's N(0, 1)), dtype of the parameters, momentum mu, warmup (the fraction of the
+        steps over which the rate grows, then a cosine decay; None: a constant rate), seed;
+    augment: None, or a function (x (k_0, m), generator) -> x (k_0, m) that distorts every
+    training mini-batch at random (drawn from a generator seeded by config["seed"]).
+    Like Network, it draws its parameters from numpy's global generator.
+    """
+
+    def __init__(self, config, augment=None):
+        super().__init__(config["sizes"])
+        if config["init"] == "he":
+            self.weights = [w * np.sqrt(2.0 / w.shape[1]) for w in self.weights]
+            self.biases = [np.zeros_like(b) for b in self.biases]
+        self.weights = [w.astype(config["dtype"]) for w in self.weights]
+        self.biases = [b.astype(config["dtype"]) for b in self.biases]
+        self.velocities = [np.zeros_like(p) for p in self.biases + self.weights]
+        self.momentum, self.warmup, self.augment = config["momentum"], config["warmup"], augment
+        self.generator = np.random.default_rng(config["seed"])
+        self.steps, self.steps_done = 1, 0
+
+    def SGD(
+        self, training_data, epochs, mini_batch_size, learning_rate, test_data, track_training=False
+    ):
+        """Network.SGD, with the schedule spread over its epochs * ceil(n / mini_batch_size)
+        steps."""
+        x, y = as_matrices(training_data)
+        self.steps, self.steps_done = epochs * -(-x.shape[1] // mini_batch_size), 0
+        return super().SGD(
+            (x, y), epochs, mini_batch_size, learning_rate, test_data, track_training
+        )
+
+    def update_mini_batch(self, mini_batch, learning_rate):
+        """A Nesterov momentum step on the distorted mini-batch at the scheduled rate lr_t:
+        u <- mu u + g, then p <- p - lr_t (g + mu u), for every parameter p with gradient g
+        (mu = 0 and warmup None is the course's step)."""
+        x, y = as_matrices(mini_batch)
+        if self.augment is not None:
+            x = self.augment(x, self.generator)
+        rate = learning_rate * warmup_cosine(self.steps_done / self.steps, self.warmup)
+        self.steps_done += 1
+        db, dw = self.backprop(x, y)
+        for p, g, u in zip(self.biases + self.weights, db + dw, self.velocities, strict=True):
+            u *= self.momentum
+            u += g
+            p -= rate * (g + self.momentum * u)

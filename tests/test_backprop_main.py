@@ -1,270 +1,106 @@
-"""backprop_main.py end to end: figures and one results file per part in the format of
-mnist_results.py, reproducibility, divergence, concurrent runs, and user errors that stop the run
-before any training with one line."""
+"""backprop_main.py as a user runs it: every part end to end (--quick) with its figures and its
+results file, two runs of different parts into one folder, and the mistakes a user can make."""
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
+import numpy as np
 import pytest
+from conftest import PARTS, ROOT, homework_folder, run_python
 
 import backprop_data as data
-import backprop_main
-import mnist_bonus
-import mnist_results
+from backprop_main import ABLATION, CONFIG, QUICK
+from backprop_network import Network
 
-ROOT = Path(__file__).resolve().parents[1]
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-ALL_PARTS = ["--part", "b", "--part", "c", "--part", "d", "--part", "ablation"]
-
-
-def read(out, part):
-    record = mnist_results.read(out / mnist_results.FILES[part])
-    mnist_results.check_files(out, record)
-    return record
+FIGURES = [
+    "part_b_train_accuracy.png",
+    "part_b_train_loss.png",
+    "part_b_test_accuracy.png",
+    "part_c_test_accuracy.png",
+    "part_d_validation_accuracy.png",
+]
 
 
-def numbers(record):
-    """Everything but timings, timestamps, command and machine: what a rerun must reproduce."""
-    drop = {"wall_time_s", "train_time_s", "created", "command", "machine"}
-    rows = [{k: v for k, v in row.items() if k not in drop} for row in record.get("rows", [])]
-    return {k: v for k, v in record.items() if k not in drop} | {"rows": rows}
+def read(path):
+    """A results file, refusing NaN and Infinity (strict JSON)."""
+
+    def refuse(constant):
+        raise ValueError(f"{path.name} holds {constant}")
+
+    return json.loads(path.read_text(), parse_constant=refuse)
 
 
-def run_main(*args, cwd=ROOT):
-    """backprop_main.py as a user runs it, in its own process."""
-    return subprocess.run(
-        [sys.executable, str(ROOT / "backprop_main.py"), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("quick")
-    backprop_main.main(["--quick", *ALL_PARTS, "--out", str(out)])
-    return out
-
-
-def test_quick_run_writes_figures_and_one_valid_file_per_part(quick_run):
-    b, c, d, ablation = (read(quick_run, part) for part in mnist_results.PARTS)
-    for name in backprop_main.FIGURES["b"] + backprop_main.FIGURES["c"]:
-        assert (quick_run / name).read_bytes().startswith(PNG_SIGNATURE), name
-    assert set(b["files"]) == set(backprop_main.FIGURES["b"])
-    assert set(d["files"]) == {"part_d_validation_accuracy.png", "part_d_network.npz"}
-    assert [run["learning_rate"] for run in b["runs"]] == [0.001, 0.01, 0.1, 1.0, 10.0, 100.0]
+def test_a_quick_run_writes_every_part(quick_run):
+    folder, result = quick_run
+    assert result.returncode == 0, result.stderr
+    out = folder / "out"
+    b, c, d, ablation = (read(out / f"part_{part}.json") for part in PARTS)
+    for part, record in zip(PARTS, (b, c, d, ablation), strict=True):
+        assert record["part"] == part and record["config"] == CONFIG[part] | QUICK[part]
+        assert record["command"].startswith("python backprop_main.py --quick --part b")
+        assert record["seconds"] > 0
+    assert [run["learning_rate"] for run in b["runs"]] == CONFIG["b"]["learning_rates"]
     for run in b["runs"]:
-        assert len(run["train_accuracy"]) == len(run["train_loss"]) == len(run["test_accuracy"])
-        assert len(run["test_accuracy"]) == 3 and run["diverged_at_epoch"] is None
-        assert 1 <= run["predicted_classes"] <= 10 and run["parameter_change"] > 0
-    assert len(c["test_accuracy"]) == 3 and c["config"]["train_size"] == 2000
-    assert len(d["validation_accuracy"]) == 2 and d["config"]["sizes"] == [784, 64, 10]
-    assert [row["change"] for row in ablation["rows"]] == [c for c, _ in mnist_bonus.ABLATION]
-    for record in (b, c, d, ablation):
-        assert record["command"].startswith("python backprop_main.py --quick")
-        assert record["machine"]["cpu_count"] >= 1 and record["wall_time_s"] > 0
-    assert not list(quick_run.glob(".*")), "temporary files left behind"
-
-
-def test_the_ablation_last_row_repeats_part_d_exactly(quick_run):
-    d, ablation = read(quick_run, "d"), read(quick_run, "ablation")
-    last = ablation["rows"][-1]
+        for key in ("train_accuracy", "train_loss", "test_accuracy"):
+            assert len(run[key]) == QUICK["b"]["epochs"]
+        assert all(0 <= a <= 1 for a in run["train_accuracy"] + run["test_accuracy"])
+        assert 0 <= run["dead_hidden_units"] <= 1 and 1 <= run["predicted_classes"] <= 10
+    assert len(c["test_accuracy"]) == QUICK["c"]["epochs"] and c["test_accuracy"][-1] > 0.5
+    assert len(d["validation_accuracy"]) == QUICK["d"]["epochs"] and d["test_accuracy"] > 0.5
+    assert [row["change"] for row in ablation["rows"]] == [change for change, _ in ABLATION]
+    assert not any("test_accuracy" in row for row in ablation["rows"])
+    last = ablation["rows"][-1]  # part (d)'s network, trained again: the same numbers
     assert last["config"] == d["config"]
-    assert last["test_accuracy"] == d["test_accuracy"]
     assert last["validation_accuracy"] == d["validation_accuracy"][-1]
+    for name in FIGURES:
+        assert (out / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), name
+    assert "Initial test accuracy: " in result.stdout and "Epoch 1 test accuracy: " in result.stdout
 
 
-def test_saved_bonus_network_reproduces_its_test_accuracy(quick_run):
-    net, config = mnist_bonus.load_network(quick_run / "part_d_network.npz")
-    assert config == read(quick_run, "d")["config"]
-    _, test = data.load_matrices(*backprop_main.QUICK["d_sizes"])
-    assert net.one_label_accuracy(test) == read(quick_run, "d")["test_accuracy"]
+def test_the_saved_bonus_network_gives_its_test_accuracy(quick_run):
+    folder, _ = quick_run
+    net = Network(QUICK["d"]["sizes"])
+    with np.load(folder / "out" / "part_d_network.npz") as saved:
+        net.weights = [saved[f"W{i}"] for i in range(1, net.num_layers)]
+        net.biases = [saved[f"b{i}"] for i in range(1, net.num_layers)]
+    _, test = data.load_matrices(QUICK["d"]["train_size"], 10000)
+    assert net.one_label_accuracy(test) == read(folder / "out" / "part_d.json")["test_accuracy"]
 
 
-def test_a_rerun_repeats_its_numbers_and_leaves_other_parts_alone(quick_run, tmp_path):
-    for part in mnist_results.PARTS:
-        for name in [mnist_results.FILES[part], *backprop_main.FIGURES[part]]:
-            shutil.copy(quick_run / name, tmp_path / name)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    backprop_main.main(["--quick", "--part", "c", "--out", str(tmp_path)])
-    assert numbers(read(tmp_path, "c")) == numbers(read(quick_run, "c"))
-    backprop_main.main(["--quick", "--part", "c", "--seed", "1", "--out", str(tmp_path)])
-    assert read(tmp_path, "c")["test_accuracy"] != read(quick_run, "c")["test_accuracy"]
-    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"part_c.json", "part_c_test_accuracy.png"}
-
-
-def test_concurrent_runs_of_different_parts_into_one_folder_keep_both(tmp_path):
+def test_two_runs_of_different_parts_into_one_folder_keep_both(tmp_path):
     runs = [
         subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "backprop_main.py"),
-                "--quick",
-                "--part",
-                part,
-                "--out",
-                str(tmp_path),
-            ],
+            [sys.executable, "backprop_main.py", "--quick", "--part", part, "--out", str(tmp_path)],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )  # fmt: skip
+        )
         for part in ("b", "c")
     ]
-    for process in runs:
-        assert process.wait(timeout=300) == 0, process.stderr.read()
-        process.stderr.close()
-    assert len(read(tmp_path, "b")["runs"]) == 6
-    assert len(read(tmp_path, "c")["test_accuracy"]) == 3
-
-
-def test_a_figure_from_another_run_is_detected(quick_run, tmp_path):
-    for name in ["part_b.json", *backprop_main.FIGURES["b"]]:
-        shutil.copy(quick_run / name, tmp_path / name)
-    shutil.copy(quick_run / "part_b_test_accuracy.png", tmp_path / "part_b_train_loss.png")
-    with pytest.raises(ValueError, match="part_b_train_loss.png"):
-        read(tmp_path, "b")
-
-
-def test_part_b_learning_rate_0_1_beats_80_percent_in_30_epochs(tmp_path):
-    backprop_main.main(["--part", "b", "--learning-rates", "0.1", "--out", str(tmp_path)])
-    (run,) = read(tmp_path, "b")["runs"]
-    assert len(run["test_accuracy"]) == 30
-    assert run["test_accuracy"][-1] > 0.80
-
-
-def test_a_diverging_learning_rate_does_not_stop_the_sweep(tmp_path):
-    backprop_main.main(
-        ["--quick", "--part", "b", "--learning-rates", "1e300", "0.1", "--out", str(tmp_path)]
-    )
-    diverged, fine = read(tmp_path, "b")["runs"]
-    assert diverged["diverged_at_epoch"] == 0 and diverged["train_loss"] == []
-    assert diverged["dead_hidden_units"] is None
-    assert fine["diverged_at_epoch"] is None and fine["test_accuracy"][-1] > 0.3
-    assert (tmp_path / "part_b_train_loss.png").read_bytes().startswith(PNG_SIGNATURE)
-
-
-def test_learning_rates_are_kept_exactly(tmp_path):
-    backprop_main.main(
-        ["--quick", "--part", "b", "--epochs", "1", "--learning-rates", "0.1", "0.1000001",
-         "--out", str(tmp_path)]
-    )  # fmt: skip
-    rates = [run["learning_rate"] for run in read(tmp_path, "b")["runs"]]
-    assert rates == [0.1, 0.1000001]
-
-
-def test_explicit_options_are_not_replaced_by_quick():
-    args = backprop_main.parse_args(["--quick", "--b-sizes", "100", "50", "--epochs", "2"])
-    assert args.b_sizes == [100, 50] and args.epochs == 2
-    assert args.c_sizes == backprop_main.QUICK["c_sizes"] and args.out == Path("plots/quick")
-
-
-def test_each_run_says_when_it_starts_and_ends(tmp_path, capsys):
-    backprop_main.main(["--quick", "--part", "b", "--part", "c", "--out", str(tmp_path)])
-    lines = capsys.readouterr().out.splitlines()
-    for label in ["(b) lr 0.001", "(b) lr 0.1", "(b) lr 100", "(c) lr 0.1"]:
-        assert f"{label}: training 3 epochs" in "\n".join(lines)
-        assert any(line.startswith(f"{label}: done in ") for line in lines)
-
-
-def test_lines_arrive_while_the_run_goes_on_when_stdout_is_a_pipe(tmp_path):
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "backprop_main.py"), "--quick", "--part", "c",
-         "--epochs", "1000", "--out", str(tmp_path)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    try:
-        first = process.stdout.readline()
-        assert first.startswith("(c) lr 0.1: training 1000 epochs")
-        assert process.poll() is None, "the line came only when the run ended"
-    finally:
-        process.kill()
-        process.wait()
-        process.stdout.close()
-
-
-def one_line_error(argv, capsys, status=2):
-    with pytest.raises(SystemExit) as exit_info:
-        backprop_main.parse_args(argv)
-    assert exit_info.value.code == status
-    err = capsys.readouterr().err
-    assert len(err.splitlines()) == 1 and err.startswith("backprop_main.py: error: "), err
-    return err
+    assert [process.wait(timeout=300) for process in runs] == [0, 0]
+    assert len(read(tmp_path / "part_b.json")["runs"]) == 6
+    assert len(read(tmp_path / "part_c.json")["test_accuracy"]) == QUICK["c"]["epochs"]
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["part_b.json", "part_c.json"]
 
 
 @pytest.mark.parametrize(
-    ("argv", "message"),
+    ("args", "status", "message"),
     [
-        (["--part", "e"], "invalid choice"),
-        (["--epochs", "0"], "--epochs must be at least 1"),
-        (["--bonus-epochs", "-2"], "--bonus-epochs must be at least 1"),
-        (["--b-sizes", "0", "100"], "--b-sizes: 0 is not between 1 and 50000"),
-        (["--quick", "--b-sizes", "0", "5"], "--b-sizes: 0 is not between 1 and 50000"),
-        (["--c-sizes", "100", "10001"], "--c-sizes: 10001 is not between 1 and 10000"),
-        (["--learning-rates", "-0.1"], "-0.1 is not a positive finite number"),
-        (["--learning-rates", "nan"], "nan is not a positive finite number"),
-        (["--learning-rates", "inf"], "inf is not a positive finite number"),
-        (["--learning-rates", "0.1", "0.10"], "--learning-rates: 0.1 is given twice"),
-        (["--seed", "-1"], "--seed must be at least 0"),
-        (["--seed", "one"], "invalid int value"),
+        (["--part", "x"], 2, "argument --part: invalid choice: 'x'"),
+        (["--out", "backprop_data.py"], 1, "--out backprop_data.py is a file, not a folder"),
+        (["--part", "c", "--out", "out"], 1, "mnist.pkl.gz not found"),
     ],
+    ids=["wrong-part", "out-is-a-file", "no-data"],
 )
-def test_bad_options_end_with_one_line(argv, message, capsys):
-    assert message in one_line_error(argv, capsys)
-
-
-def test_bad_output_folders_end_with_one_line_before_any_work(tmp_path, capsys):
-    a_file = tmp_path / "a_file"
-    a_file.write_text("")
-    assert "is a file, not a folder" in one_line_error(["--out", str(a_file)], capsys, 1)
-    assert "cannot write into --out" in one_line_error(["--out", str(a_file / "sub")], capsys, 1)
-    (tmp_path / "part_c.json").mkdir()
-    err = one_line_error(["--part", "c", "--out", str(tmp_path)], capsys, 1)
-    assert "part_c.json is in the way" in err
-
-
-@pytest.mark.parametrize("content", [None, b"not a gzip file"], ids=["missing", "corrupt"])
-def test_a_missing_or_corrupt_data_file_ends_with_one_line(tmp_path, content):
-    for name in ("backprop_main.py", "backprop_data.py", "backprop_network.py"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    if content is not None:
-        (tmp_path / "mnist.pkl.gz").write_bytes(content)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    result = subprocess.run(
-        [sys.executable, "backprop_main.py", "--part", "b", "--out", "out"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert result.returncode == 1 and result.stdout == ""
-    (line,) = result.stderr.splitlines()
-    assert "mnist.pkl.gz" in line and ("not found" in line or "not a readable" in line)
-    assert not (tmp_path / "out").exists()
-
-
-def test_results_files_are_strict_json(quick_run, tmp_path):
-    record = json.loads((quick_run / "part_c.json").read_text())
-    record["test_accuracy"][0] = float("nan")
-    with pytest.raises(ValueError):
-        mnist_results.dumps(record)
-    (tmp_path / "part_c.json").write_text(json.dumps(record))
-    with pytest.raises(ValueError, match="NaN is not JSON"):
-        mnist_results.read(tmp_path / "part_c.json")
-
-
-def test_an_interrupted_write_leaves_the_old_file(tmp_path):
-    path = tmp_path / "part_b.json"
-    path.write_text("old")
-
-    def write_then_fail(f):
-        f.write(b"half of the new")
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        backprop_main.write_atomically(path, write_then_fail)
-    assert path.read_text() == "old"
-    assert list(tmp_path.iterdir()) == [path]
+def test_a_mistake_ends_with_one_line_before_any_training(tmp_path, args, status, message):
+    folder = homework_folder(tmp_path)
+    if message.startswith("mnist"):
+        (folder / "mnist.pkl.gz").unlink()
+    result = run_python(folder, "backprop_main.py", *args)
+    assert result.returncode == status and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("backprop_main.py: error: ")
+    assert message in result.stderr.splitlines()[-1]
+    if status == 1:
+        assert len(result.stderr.splitlines()) == 1
+    assert not (folder / "out").exists()
