@@ -188,6 +188,11 @@ def test_the_schedule_warms_up_linearly_then_decays_as_half_a_cosine():
     factors = [warmup_cosine(t, 0.1) for t in (0.0, 0.05, 0.1, 0.55, 0.999)]
     assert factors == pytest.approx([0.0, 0.5, 1.0, 0.5, 0.0], abs=1e-4)
     assert warmup_cosine(0.7, None) == 1.0
+    x, y = random_batch(BONUS["sizes"], 6)
+    net = BonusNetwork(BONUS | {"warmup": 0.5})
+    net.steps, before = 4, [w.copy() for w in net.weights]
+    net.update_mini_batch((x, y), 0.1)  # step 0 of 4: the rate is 0
+    assert all(np.array_equal(w, w0) for w, w0 in zip(net.weights, before, strict=True))
 
 
 def test_bonus_training_distorts_every_mini_batch_spreads_the_schedule_and_learns():
