@@ -1,9 +1,9 @@
 # A fresh machine needs Python 3.11 and make. Each target installs into .venv what it needs:
-#   make run        question 1 (backprop_main.py); installs requirements-run.txt (numpy, matplotlib, tqdm)
+#   make run        question 1 (backprop_main.py); installs requirements-run.txt (numpy, matplotlib)
 #   make test       the whole test suite; installs requirements.txt (adds PyTorch, SciPy, Jupyter, pytest)
 #   make tex-tools  TeX Live for the PDF and its tests (apt-get, as root on Debian); the only target
 #                   that changes the system, and nothing else calls it
-#   make pdf        build theory/solutions.pdf with latexmk
+#   make pdf        build theory/solutions.pdf with latexmk (needs make tex-tools first)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -37,12 +37,13 @@ run: $(RUN_INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
-# The PDF needs only python3 and TeX Live; the generated fragments go to theory/build/.
-pdf:
+# The PDF needs TeX Live and matplotlib (it draws question 2's figure); its build files go to
+# theory/build/.
+pdf: $(RUN_INSTALLED)
 	@command -v latexmk >/dev/null 2>&1 || { \
 	  echo "make pdf: latexmk not found; install TeX Live first: make tex-tools (as root on Debian)" >&2; \
 	  exit 1; }
-	$(PYTHON) -m theory.build_pdf
+	$(BIN)/python -m theory.build_pdf
 
 tex-tools:
 	@if command -v latexmk >/dev/null 2>&1; then \

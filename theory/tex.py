@@ -1,5 +1,5 @@
 """Small LaTeX writers: exact rationals and signed sums for question 2's weights and question 3's
-dual, and escaping of free text."""
+dual."""
 
 from fractions import Fraction
 
@@ -22,29 +22,3 @@ def signed_sum(terms: list[tuple[Fraction, str]]) -> str:
             coefficient = "" if abs(q) == 1 else number(abs(q))
             out += ("-" if q < 0 else "+" if out else "") + coefficient + body
     return out or "0"
-
-
-_TEXT_ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_BREAK_AFTER = set("-_/.,=:")
-
-
-def text(value: object) -> str:
-    """``str(value)`` escaped for LaTeX text mode, with a permitted line break after each of
-    ``- _ / . , = :`` so that long identifiers (platform strings, paths) wrap, not overflow."""
-    out = []
-    for char in str(value):
-        out.append(_TEXT_ESCAPES.get(char, char))
-        if char in _BREAK_AFTER:
-            out.append(r"\allowbreak{}")
-    return "".join(out)

@@ -1,0 +1,155 @@
+"""Every direction that the written answers state (theory/programming.tex, the notebook's short
+answers, the README's answer map), checked against the results files the committed runs wrote. A
+new run that turns a conclusion around fails here, and the words must then be rewritten by hand.
+Also: every number the notebook's answers and the README quote is one of the runs' numbers, and
+the committed notebook carries the outputs of the run in plots/alexnet_results.json."""
+
+import itertools
+import json
+import math
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PLOTS = ROOT / "plots"
+Q1 = {part: json.loads((PLOTS / f"part_{part}.json").read_text()) for part in ("b", "c", "d")}
+Q1["ablation"] = json.loads((PLOTS / "part_ablation.json").read_text())
+Q2 = json.loads((PLOTS / "alexnet_results.json").read_text())
+NOISE = 0.02  # 2 points: twice the standard error of a difference of two accuracies on 5,000 images
+
+
+def rate(lr):
+    return next(run for run in Q1["b"]["runs"] if run["learning_rate"] == lr)
+
+
+def test_question_1_b_learning_rates():
+    final = {run["learning_rate"]: run["test_accuracy"][-1] for run in Q1["b"]["runs"]}
+    assert final[0.1] > 0.80 and final[0.1] == max(final.values())
+    slow, good = rate(0.001), rate(0.1)
+    assert slow["train_loss"][-1] > good["train_loss"][0]  # 30 epochs at 0.001 < 1 epoch at 0.1
+    assert slow["test_accuracy"][-1] == max(slow["test_accuracy"])  # still rising at the end
+    fast = rate(1.0)
+    assert 0 < fast["dead_hidden_units"] < 1 and fast["test_accuracy"][-1] < final[0.1]
+    assert fast["test_accuracy"][-1] < max(fast["test_accuracy"])  # fell after its best epoch
+    for lr in (10.0, 100.0):
+        assert rate(lr)["dead_hidden_units"] == 1 and rate(lr)["predicted_classes"] == 1
+        assert rate(lr)["test_accuracy"][-1] < 0.12
+    numbers = [x for run in Q1["b"]["runs"] for x in run["train_loss"] + run["test_accuracy"]]
+    assert all(x is not None and math.isfinite(x) for x in numbers)  # no run overflowed
+
+
+def test_question_1_c_and_d():
+    assert Q1["c"]["test_accuracy"][-1] > 0.90
+    assert Q1["d"]["test_accuracy"] > 0.96
+    stated = {"sizes": [784, 800, 800, 10], "dtype": "float32", "epochs": 100}
+    stated |= {"mini_batch_size": 128, "learning_rate": 0.1, "momentum": 0.9, "warmup": 0.03}
+    assert stated.items() <= Q1["d"]["config"].items()
+    rows = Q1["ablation"]["rows"]
+    assert all(row["config"]["epochs"] == 100 for row in rows)
+    accuracies = [row["validation_accuracy"] for row in rows]
+    assert accuracies == sorted(set(accuracies))  # every row improved on the row above
+    command = "python backprop_main.py --part b --part c --part d --part ablation"
+    assert all(part["command"] == command for part in Q1.values())
+
+
+def test_question_2_a_sgd_against_adam():
+    sgd, adam = Q2["runs"]["a_sgd"], Q2["runs"]["a_adam"]
+    assert all(a < s for a, s in zip(adam["train_loss"], sgd["train_loss"], strict=True))
+    assert all(a > s for a, s in zip(adam["val_accuracy"], sgd["val_accuracy"], strict=True))
+    assert adam["test_accuracy"] > sgd["test_accuracy"]
+    assert adam["val_accuracy"][-1] < adam["train_accuracy"][-1] - 0.1
+    assert math.ceil(sgd["train_images"] / 64) * sgd["epochs"] == 710
+
+
+def test_question_2_b_large_learning_rate():
+    run = Q2["runs"]["b_adam_lr_5e-3"]
+    assert 7 < run["train_loss"][0] / math.log(10) < 8
+    assert all(abs(loss - math.log(10)) < 0.25 for loss in run["train_loss"][1:])
+    accuracies = [run["train_accuracy"][-1], run["val_accuracy"][-1], run["test_accuracy"]]
+    assert all(0.10 < accuracy < 0.25 for accuracy in accuracies)
+
+
+def test_question_2_c_without_batchnorm_and_dropout():
+    without, with_ = Q2["runs"]["c_adam_no_bn_dropout"], Q2["runs"]["a_adam"]
+    assert all(w > a for w, a in zip(without["train_loss"], with_["train_loss"], strict=True))
+    assert all(w < a for w, a in zip(without["val_accuracy"], with_["val_accuracy"], strict=True))
+    assert abs(without["train_loss"][7] - with_["train_loss"][4]) < 0.01  # epoch 8 against 5
+    assert 0 < with_["val_accuracy"][-1] - without["val_accuracy"][-1] < NOISE
+    assert 0 < with_["test_accuracy"] - without["test_accuracy"] < NOISE
+
+
+def test_question_2_d_bonus_and_ablation():
+    seeds = Q2["bonus"]["seeds"]
+    assert len(seeds) == 3 and all(seed["test_accuracy"] > 0.85 for seed in seeds)
+    assert all(seed["test_accuracy_tta"] > seed["test_accuracy"] for seed in seeds)
+    rows = {row["name"]: row for row in Q2["ablation"]}
+    assert [row["adopted"] for row in Q2["ablation"]] == [True] * 8 + [False] * 2
+    verdicts = {"recipe": 1, "ResNet-9 body": 1, "peak lr 0.2": 1, "native 32x32": -1}
+    for name, row in rows.items():
+        if row["gain"] is not None:
+            expected = verdicts.get(name, 0)
+            assert (row["gain"] > NOISE) - (row["gain"] < -NOISE) == expected, name
+    course, native = rows["course AlexNet"], rows["native 32x32"]
+    assert native["wall_time_s"] > 0.9 * course["wall_time_s"]  # saved little time
+    assert rows["recipe"]["wall_time_s"] < 0.3 * course["wall_time_s"]  # a quarter of the time
+
+
+def quotable():
+    """The forms in which an answer may quote one of the runs' numbers or the difference of two
+    accuracies: percentages and points with one or two decimals, losses, seconds."""
+    values = [x for x in json_numbers([Q1, Q2]) if isinstance(x, float)]
+    fractions = {x for x in values if 0 < x < 1}
+    values += [a - b for a, b in itertools.permutations(fractions, 2)]
+    forms = set()
+    for x in values:
+        forms |= {f"{x:.1f}", f"{x:.2f}", f"{x:.3f}", f"{x:.0f} s", f"{x:.1f} s"}
+        forms |= {
+            f"{abs(100 * x):.1f}",
+            f"{abs(100 * x):.2f}",
+            f"{100 * x:.1f}%",
+            f"{100 * x:.2f}%",
+        }
+    return forms
+
+
+def json_numbers(value):
+    if isinstance(value, dict):
+        return json_numbers(list(value.values()))
+    if isinstance(value, list):
+        return [n for item in value for n in json_numbers(item)]
+    return [value] if isinstance(value, int | float) and not isinstance(value, bool) else []
+
+
+# Quoted numbers that no run measured: ln 10, PyTorch's initial weight bound 1/sqrt(9216), the T4
+# estimate's basis (see the notebook), the course's learning rate, and the homework's bars.
+CONSTANTS = {"2.30", "0.010", "4.1", "5.4", "1.13", "0.38", "10%", "80%", "85%", "90%", "96%"}
+
+
+def test_numbers_quoted_by_the_notebook_and_the_readme_are_the_runs():
+    cells = {cell["id"]: "".join(cell["source"]) for cell in notebook()["cells"]}
+    texts = [cells[i] for i in ("intro", "answers-md", "a-answer", "b-answer", "c-answer")]
+    readme = (ROOT / "README.md").read_text()
+    texts += [cells["d-answer"], readme.split("## Where each answer is")[1].split("\n## ")[0]]
+    allowed = quotable() | CONSTANTS
+    for text in texts:
+        text = re.sub(r"\d+\.\d+\.\d+|§\d+(\.\d+)?|[−+-]", "", text)  # versions, sections, signs
+        quoted = re.findall(r"\d+(?:\.\d+)?(?: s\b|%)|\d+\.\d+", text)
+        assert [n for n in quoted if n not in allowed] == [], text[:60]
+
+
+def notebook():
+    return json.loads((ROOT / "alexnet.ipynb").read_text())
+
+
+def test_the_notebook_carries_the_outputs_of_the_committed_run():
+    code = [cell for cell in notebook()["cells"] if cell["cell_type"] == "code"]
+    counts = [cell["execution_count"] for cell in code]
+    assert all(counts) and counts == sorted(counts), "not run top to bottom"
+    outputs = [output for cell in code for output in cell["outputs"]]
+    assert not [output for output in outputs if output["output_type"] == "error"]
+    printed = "".join("".join(output.get("text", "")) for output in outputs)
+    assert f"{Q2['total_wall_time_s']:.0f} s in all" in printed
+    for run in Q2["runs"].values():
+        assert f"  test accuracy {run['test_accuracy']:.2%};" in printed
+    for seed in Q2["bonus"]["seeds"]:
+        assert f"test accuracy {seed['test_accuracy']:.2%}, with flip TTA " in printed
