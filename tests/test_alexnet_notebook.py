@@ -25,7 +25,6 @@ SUBSET_SIZE = 32
 QUICK_IMAGES = 64  # what the notebook's QUICK switch keeps of a larger set
 BONUS_SEEDS = [3, 5]
 PATH_STEPS, ALTERNATIVES = 7, 2  # the ablation: the path, flip TTA, then the alternatives
-VERDICTS = {"anchor", "gain", "loss", "within noise", "evaluation only"}
 
 
 def tiny_batch(count, seed):
@@ -103,112 +102,47 @@ def outputs(notebook):
     ]
 
 
-def text_of(notebook):
-    """All printed text and markdown the executed notebook displayed."""
-    parts = []
-    for output in outputs(notebook):
-        parts.append(output.get("text", ""))
-        parts.append(output.get("data", {}).get("text/markdown", ""))
-    return "\n".join(parts)
-
-
-def test_results_name_the_data_the_device_and_the_parts(executed):
+def test_parts_a_to_c_train_the_subset_and_validate_every_epoch(executed):
     _, results, _ = executed
-    assert results["data"] == "tiny test data"
-    assert results["device"] == "cpu"
-    assert results["parts"] == "all"
-    assert results["parameters"]["bonus_seeds"] == BONUS_SEEDS
-    assert set(results["section_wall_time_s"]) == {"data", "a-c", "ablation", "bonus"}
-    assert results["total_wall_time_s"] > sum(results["section_wall_time_s"].values()) > 0
-
-
-def test_parts_a_to_c_use_the_subset_and_validate_every_epoch(executed):
-    _, results, _ = executed
-    assert sorted(results["runs"]) == sorted(PART_KEYS)
+    assert (results["data"], results["device"], results["parts"]) == (
+        "tiny test data",
+        "cpu",
+        "all",
+    )
+    assert list(results["runs"]) == PART_KEYS
     for key, run in results["runs"].items():
-        assert run["epochs"] == EPOCHS, key
-        assert run["train_images"] == SUBSET_SIZE, key
-        assert len(run["train_loss"]) == len(run["train_accuracy"]) == EPOCHS, key
-        assert len(run["val_accuracy"]) == EPOCHS, key
+        assert run["train_images"] == SUBSET_SIZE and run["epochs"] == EPOCHS, key
+        for curve in ("train_loss", "train_accuracy", "val_accuracy"):
+            assert len(run[curve]) == EPOCHS, (key, curve)
         assert all(math.isfinite(loss) and loss > 0 for loss in run["train_loss"]), key
-        accuracies = run["train_accuracy"] + run["val_accuracy"] + [run["test_accuracy"]]
-        assert all(0 <= accuracy <= 1 for accuracy in accuracies), key
-        assert run["wall_time_s"] > 0, key
-    optimizers = [results["runs"][key]["optimizer"] for key in PART_KEYS]
-    assert optimizers == ["SGD", "Adam", "Adam", "Adam"]
-    rates = [results["runs"][key]["learning_rate"] for key in PART_KEYS]
-    assert rates == [0.005, 5e-5, 5e-3, 5e-5]
+        assert 0 <= run["test_accuracy"] <= 1, key
+    recipes = [(run["optimizer"], run["learning_rate"]) for run in results["runs"].values()]
+    assert recipes == [("SGD", 0.005), ("Adam", 5e-5), ("Adam", 5e-3), ("Adam", 5e-5)]
 
 
-def test_bonus_trains_on_everything_once_per_seed(executed):
+def test_the_bonus_trains_on_everything_once_per_seed_and_the_ablation_on_the_rest(executed):
     _, results, _ = executed
     bonus = results["bonus"]
     assert bonus["train_images"] == min(QUICK_IMAGES, 5 * TRAIN_PER_BATCH)
     assert [row["seed"] for row in bonus["seeds"]] == BONUS_SEEDS
-    for key in ("test_accuracy", "test_accuracy_tta"):
-        values = [row[key] for row in bonus["seeds"]]
-        assert all(0 <= value <= 1 for value in values)
-        assert bonus[key]["mean"] == pytest.approx(sum(values) / len(values))
-        assert (bonus[key]["min"], bonus[key]["max"]) == (min(values), max(values))
-    assert bonus["noise"] == pytest.approx(
-        bonus["test_accuracy"]["max"] - bonus["test_accuracy"]["min"]
-    )
-    assert all(len(row["train_loss"]) == EPOCHS for row in bonus["seeds"])
-
-
-def test_ablation_rows_and_their_verdicts(executed):
-    notebook, results, _ = executed
+    tests = [row["test_accuracy"] for row in bonus["seeds"]]
+    assert bonus["test_accuracy"]["mean"] == pytest.approx(sum(tests) / len(tests))
     rows = results["ablation"]
-    assert len(rows) == PATH_STEPS + 1 + ALTERNATIVES
     assert [row["adopted"] for row in rows] == [True] * (PATH_STEPS + 1) + [False] * ALTERNATIVES
-    assert rows[0]["verdict"] == "anchor" and rows[0]["gain"] is None
-    assert rows[PATH_STEPS]["name"] == "flip TTA"
-    assert rows[PATH_STEPS]["verdict"] == "evaluation only"
-    final = rows[PATH_STEPS - 1]
+    assert rows[PATH_STEPS]["name"] == "flip TTA" and rows[0]["gain"] is None
     for number, row in enumerate(rows[1:], 1):
-        against = rows[number - 1] if number < PATH_STEPS else final
-        assert row["against"] == against["name"]
+        against = rows[number - 1] if number < PATH_STEPS else rows[PATH_STEPS - 1]
         assert row["gain"] == pytest.approx(row["val_accuracy"] - against["val_accuracy"])
-        if row["name"] != "flip TTA":
-            noise = abs(row["gain"]) <= results["bonus"]["noise"]
-            assert (row["verdict"] == "within noise") == noise, row
-    assert {row["verdict"] for row in rows} <= VERDICTS
-    assert all(0 <= row["val_accuracy"] <= 1 and row["wall_time_s"] >= 0 for row in rows)
-    assert any(line.startswith("| ") and "x1.5" in line for line in text_of(notebook).splitlines())
-
-
-def test_summary_table_lists_every_run_of_a_to_c(executed):
-    notebook, results, _ = executed
-    markdown = [
-        output["data"]["text/markdown"]
-        for output in outputs(notebook)
-        if "text/markdown" in output.get("data", {})
-    ]
-    summary = [table for table in markdown if "test accuracy" in table]
-    assert summary, "no summary table"
-    for key in PART_KEYS:
-        assert results["runs"][key]["label"] in summary[0]
 
 
 def test_figures_are_saved_and_shown(executed):
     notebook, _, plots = executed
     for name in [*PART_FIGURES, "alexnet_bonus.png"]:
         image = matplotlib.image.imread(plots / name)
-        assert image.ndim == 3 and image.shape[0] > 200 and image.shape[1] > 300, name
-        assert image.std() > 0, f"{name} is blank"
+        assert image.ndim == 3 and image.std() > 0, name
     shown = [output for output in outputs(notebook) if "image/png" in output.get("data", {})]
     assert len(shown) == len(PART_FIGURES) + 1
     assert not list(plots.glob(".*")), "a temporary file was left behind"
-
-
-def test_network_variants_are_checked(executed):
-    notebook, _, _ = executed
-    text = text_of(notebook)
-    assert "course AlexNet: (2, 3, 227, 227) -> (2, 10); 5 BatchNorm2d, 2 Dropout" in text
-    assert (
-        "without BatchNorm and Dropout: (2, 3, 227, 227) -> (2, 10); 0 BatchNorm2d, 0 Dropout"
-        in text
-    )
 
 
 def test_parts_a_c_runs_only_a_to_c_and_a_rerun_replaces_the_earlier_results(tmp_path):
