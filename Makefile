@@ -1,6 +1,7 @@
 # A fresh machine needs Python 3.11 and make. Each target installs into .venv what it needs:
 #   make run        question 1 (backprop_main.py); installs requirements-run.txt (numpy, matplotlib)
-#   make test       the whole test suite; installs requirements.txt (adds PyTorch, SciPy, Jupyter, pytest)
+#   make test       the whole test suite; installs requirements.txt (adds PyTorch, SciPy, Jupyter, pytest),
+#                   and requirements-py39.txt into .venv39 under Python 3.9 (pyenv's, where there is one)
 #   make tex-tools  TeX Live for the PDF and its tests (apt-get, as root on Debian); the only target
 #                   that changes the system, and nothing else calls it
 #   make pdf        build theory/solutions.pdf with latexmk (needs make tex-tools first)
@@ -9,6 +10,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 RUN_INSTALLED := $(VENV)/.installed-run
 INSTALLED := $(VENV)/.installed
+# The hand-in's oldest supported versions: Python 3.9 with requirements-py39.txt.
+PY39_PREFIX := $(shell pyenv prefix 3.9 2>/dev/null)
+PYTHON39 ?= $(if $(PY39_PREFIX),$(PY39_PREFIX)/bin/python,python3.9)
+PY39_INSTALLED := .venv39/.installed
 TEX_PACKAGES := latexmk texlive-latex-extra texlive-fonts-recommended
 
 .PHONY: run test lint format pdf tex-tools bench clean
@@ -30,11 +35,16 @@ $(INSTALLED): requirements.txt requirements-run.txt | $(BIN)/python
 	$(BIN)/pip install -r requirements.txt
 	touch $@
 
+$(PY39_INSTALLED): requirements-py39.txt
+	$(PYTHON39) -m venv .venv39
+	.venv39/bin/pip install -r requirements-py39.txt
+	touch $@
+
 run: $(RUN_INSTALLED)
 	$(BIN)/python backprop_main.py
 
 # Never installs TeX Live: without latexmk the PDF tests skip (and fail when CI is set).
-test: $(INSTALLED)
+test: $(INSTALLED) $(PY39_INSTALLED)
 	$(BIN)/python -m pytest
 
 # The PDF needs TeX Live and matplotlib (it draws question 2's figure); its build files go to
@@ -68,4 +78,4 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/epoch_speed.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .venv39 .pytest_cache

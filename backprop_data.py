@@ -39,10 +39,8 @@ def load(train_size, test_size, path=DATA_PATH):
     """The course's loader: (training_data, test_data) as lists of tuples,
     training (x (784, 1), y (10, 1) one-hot) and test (x (784, 1), label int)."""
     train_x, train_y, test_x, test_y = draw(train_size, test_size, path)
-    training_data = [
-        (x.reshape(784, 1), vectorized_result(y)) for x, y in zip(train_x, train_y, strict=True)
-    ]
-    test_data = [(x.reshape(784, 1), int(y)) for x, y in zip(test_x, test_y, strict=True)]
+    training_data = [(x.reshape(784, 1), vectorized_result(y)) for x, y in zip(train_x, train_y)]
+    test_data = [(x.reshape(784, 1), int(y)) for x, y in zip(test_x, test_y)]
     return training_data, test_data
 
 

@@ -19,6 +19,7 @@ import copy
 import json
 import math
 import os
+import random
 import shlex
 import sys
 import time
@@ -33,9 +34,10 @@ from backprop_network import BonusNetwork, Network, relu
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-# The figures are read at a third ((b)) or half ((c), (d)) of a page's width: 3.4 inches wide,
-# 11 pt text shows at about 7 pt in a third of 16 cm.
-plt.rcParams.update({"font.size": 11, "legend.fontsize": 10, "legend.title_fontsize": 10})
+# Each figure is drawn at the size the written solution prints it, a third ((b)) or a half ((c),
+# (d)) of its 16 cm text width, so that its 9 pt text is a footnote's size there.
+plt.rcParams.update({"font.size": 9, "savefig.dpi": 300})
+THIRD, HALF = 0.325 * 16 / 2.54, 0.48 * 16 / 2.54  # inches
 
 CONFIG = {
     "b": {
@@ -45,7 +47,7 @@ CONFIG = {
         "epochs": 30,
         "mini_batch_size": 10,
         "learning_rates": [0.001, 0.01, 0.1, 1.0, 10.0, 100.0],
-        "seed": 0,  # of the shuffling; the network starts as the course's, after load()
+        "seed": 0,  # random.seed of the shuffling; the network starts as the course's, after load()
     },
     "c": {
         "train_size": 50000,
@@ -128,7 +130,7 @@ def part_b(config, out):
     runs = []
     for lr in config["learning_rates"]:
         net = copy.deepcopy(initial)
-        np.random.seed(config["seed"])  # every learning rate sees the same mini-batches
+        random.seed(config["seed"])  # every learning rate sees the same mini-batches
         history, _ = train(net, f"(b) lr {lr:g}", training, test, config, lr, track_training=True)
         hidden = relu(net.weights[0] @ training[0] + net.biases[0])
         predicted = net.network_output_before_softmax(test[0]).argmax(axis=0)
@@ -141,12 +143,23 @@ def part_b(config, out):
             }
         )
     for key in ("train_accuracy", "train_loss", "test_accuracy"):
-        fig, ax = figure(key.replace("train", "training").replace("_", " "), (3.4, 3.1))
+        name = key.replace("train", "training").replace("_", " ")
+        fig, ax = figure(name if key == "train_loss" else f"{name} (%)", (THIRD, 2.5))
+        scale = 1 if key == "train_loss" else 100
         for run in runs:
-            ax.plot(range(1, len(run[key]) + 1), run[key], label=f"{run['learning_rate']:g}")
+            curve = scale * np.array(run[key])
+            ax.plot(range(1, len(curve) + 1), curve, label=f"{run['learning_rate']:g}")
         if key == "train_loss":
             ax.set_yscale("log")
-        ax.legend(title="learning rate", ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.2))
+        fig.legend(
+            title="learning rate",
+            ncol=3,
+            loc="outside lower center",
+            frameon=False,
+            handlelength=1.0,
+            handletextpad=0.4,
+            columnspacing=0.8,
+        )
         save(fig, out / f"part_b_{key}.png")
     return {"runs": runs}
 
@@ -154,10 +167,10 @@ def part_b(config, out):
 def part_c(config, out):
     training, test = data.load_matrices(config["train_size"], config["test_size"])
     net = Network(config["sizes"])
-    np.random.seed(config["seed"])
+    random.seed(config["seed"])
     history, _ = train(net, "(c) lr 0.1", training, test, config, config["learning_rate"])
-    fig, ax = figure(f"test accuracy ({config['test_size']} images)")
-    ax.plot(range(1, len(history["test_accuracy"]) + 1), history["test_accuracy"])
+    fig, ax = figure("test accuracy (%)")
+    ax.plot(range(1, len(history["test_accuracy"]) + 1), 100 * np.array(history["test_accuracy"]))
     save(fig, out / "part_c_test_accuracy.png")
     return {"test_accuracy": history["test_accuracy"]}
 
@@ -165,7 +178,8 @@ def part_c(config, out):
 def train_bonus(config, label, training, validation):
     """A BonusNetwork trained by config and measured on the validation images after every epoch
     (SGD's "test accuracy" lines): (network, validation accuracies, seconds)."""
-    np.random.seed(config["seed"])
+    np.random.seed(config["seed"])  # of the initial weights
+    random.seed(config["seed"])  # of the shuffling
     net = BonusNetwork(config, AUGMENT[config["augment"]])
     lr = config["learning_rate"]
     history, seconds = train(net, label, training, validation, config, lr, "validation")
@@ -177,8 +191,8 @@ def part_d(config, out):
     net, accuracies, seconds = train_bonus(config, "(d)", training, data.validation_matrices())
     test_accuracy = net.one_label_accuracy(test)
     say(f"(d): test accuracy {test_accuracy:.2%}")
-    fig, ax = figure("validation accuracy")
-    ax.plot(range(1, len(accuracies) + 1), accuracies)
+    fig, ax = figure("validation accuracy (%)")
+    ax.plot(range(1, len(accuracies) + 1), 100 * np.array(accuracies))
     save(fig, out / "part_d_validation_accuracy.png")
     params = {"W": net.weights, "b": net.biases}  # saved as W1, b1, W2, ...
     arrays = {f"{name}{i}": p for name, ps in params.items() for i, p in enumerate(ps, 1)}
@@ -192,28 +206,31 @@ def part_d(config, out):
 
 def part_ablation(config, out):
     """Every row of ABLATION trained from scratch; validation accuracy only (the test images are
-    measured once, by part (d))."""
+    measured once, by part (d)), and which validation images the row gets wrong, so that two rows
+    can be compared image by image."""
     training, _ = data.load_matrices(config["train_size"], 10000)
     validation = data.validation_matrices()
     rows = []
     for i, (change, settings) in enumerate(ABLATION, 1):
         row = CONFIG["d"] | settings | {k: v for k, v in config.items() if k in CONFIG["d"]}
         say(f"(ablation) {i}/{len(ABLATION)}: {change}")
-        _, accuracies, seconds = train_bonus(row, f"(ablation) {i}", training, validation)
+        net, accuracies, seconds = train_bonus(row, f"(ablation) {i}", training, validation)
+        predicted = net.network_output_before_softmax(validation[0]).argmax(axis=0)
         rows.append(
             {
                 "change": change,
                 "config": row,
                 "validation_accuracy": accuracies[-1],
+                "validation_errors": np.flatnonzero(predicted != validation[1]).tolist(),
                 "seconds": seconds,
             }
         )
     return {"rows": rows}
 
 
-def figure(ylabel, size=(3.4, 2.6)):
-    """Axes of an epoch plot, sized to be read at a third (b) or half (c, d) of a page's width."""
-    fig, ax = plt.subplots(figsize=size)
+def figure(ylabel, size=(HALF, 2.2)):
+    """Axes of an epoch plot, in a figure of the size (inches) it is printed at."""
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
@@ -222,7 +239,7 @@ def figure(ylabel, size=(3.4, 2.6)):
 
 
 def save(fig, path):
-    fig.savefig(path, dpi=200, bbox_inches="tight")
+    fig.savefig(path)
     plt.close(fig)
 
 

@@ -19,6 +19,8 @@ Data come as the course's lists of tuples or as one pair of matrices (faster: no
 The arithmetic is that of the parameters: float64 as drawn, float32 if they are cast to it.
 """
 
+import random
+
 import numpy as np
 
 
@@ -66,16 +68,19 @@ class Network:
         self.num_layers = len(sizes)
         self.sizes = sizes
         self.biases = [np.random.randn(y, 1) for y in sizes[1:]]
-        self.weights = [np.random.randn(y, x) for x, y in zip(sizes[:-1], sizes[1:], strict=True)]
+        self.weights = [np.random.randn(y, x) for x, y in zip(sizes[:-1], sizes[1:])]
 
     def SGD(
         self, training_data, epochs, mini_batch_size, learning_rate, test_data, track_training=False
     ):
-        """Mini-batch SGD. Every epoch shuffles the training examples with numpy's global
-        generator, cuts them into mini-batches of ``mini_batch_size`` (the last may be smaller),
-        calls ``update_mini_batch`` on each and then measures the test accuracy, printing the
-        course's lines. Returns the per-epoch history: "test_accuracy", and with
-        ``track_training`` also "train_accuracy" and "train_loss" on the training data.
+        """Mini-batch SGD, the course's loop. Every epoch shuffles the training examples with
+        Python's ``random.shuffle``, the order carried over from epoch to epoch, cuts them into
+        mini-batches of ``mini_batch_size`` (the last may be smaller), calls ``update_mini_batch``
+        on each and then measures the test accuracy, printing the course's lines. So for the same
+        ``random.seed`` it visits the course's mini-batches, draws nothing from numpy's generator,
+        and leaves a list of examples in the order the course's in-place shuffle leaves it.
+        Returns the per-epoch history: "test_accuracy", and with ``track_training`` also
+        "train_accuracy" and "train_loss" on the training data.
         """
         dtype = self.weights[0].dtype
         x, y = as_matrices(training_data)
@@ -90,10 +95,12 @@ class Network:
         else:
             history = {"test_accuracy": []}
         print(f"Initial test accuracy: {self.one_label_accuracy(test)}", flush=True)
+        order = list(range(x.shape[1]))  # the course shuffles its list; this shuffles positions
         for j in range(epochs):
-            order = np.random.permutation(x.shape[1])
+            random.shuffle(order)
+            positions = np.array(order)
             for k in range(0, x.shape[1], mini_batch_size):
-                batch = order[k : k + mini_batch_size]
+                batch = positions[k : k + mini_batch_size]
                 mini_batch = (x[:, batch].astype(dtype, copy=False), y[:, batch])
                 self.update_mini_batch(mini_batch, learning_rate)
             if track_training:  # one_hot_accuracy and loss of the training data, in one pass
@@ -102,6 +109,8 @@ class Network:
                 history["train_loss"].append(float(-np.sum(y * log_softmax(v_L)) / x.shape[1]))
             history["test_accuracy"].append(self.one_label_accuracy(test))
             print(f"Epoch {j} test accuracy: {history['test_accuracy'][-1]}", flush=True)
+        if isinstance(training_data, list):
+            training_data[:] = [training_data[i] for i in order]
         return history
 
     def update_mini_batch(self, mini_batch, learning_rate):
@@ -109,12 +118,17 @@ class Network:
         W_l <- W_l - (learning_rate / m) * (sum over its m examples of dl/dW_l), same for b_l.
 
         mini_batch: the course's list of (x (k_0, 1), y (k_L, 1)) pairs, or a pair of matrices
-        (x (k_0, m), y (k_L, m)).
+        (x (k_0, m), y (k_L, m)). Like the course's, it binds new lists of new arrays, so arrays
+        taken from the network before the step keep their values.
         """
         db, dw = self.backprop(*as_matrices(mini_batch))
-        for p, g in zip(self.biases + self.weights, db + dw, strict=True):
-            g *= learning_rate  # in place, to spare a temporary the size of W_l
-            p -= g
+
+        def step(p, g):  # p - learning_rate * g, written into the gradient's own fresh array
+            g *= learning_rate
+            return np.subtract(p, g, out=g)
+
+        self.biases = [step(b, g) for b, g in zip(self.biases, db)]
+        self.weights = [step(w, g) for w, g in zip(self.weights, dw)]
 
     def backprop(self, x, y):
         """``(db, dw)``: db[l-1] = dl/db_l (k_l, 1) and dw[l-1] = dl/dW_l (k_l, k_{l-1}), the
@@ -125,7 +139,7 @@ class Network:
             delta_{l-1} = dl/dz_{l-1} = W_l^T dl/dv_l,   dl/dv_{l-1} = delta_{l-1} o sigma'(v_{l-1})
         """
         vs, zs = [], [x]
-        for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
+        for w, b in zip(self.weights[:-1], self.biases[:-1]):
             vs.append(w @ zs[-1] + b)
             zs.append(relu(vs[-1]))
         vs.append(self.weights[-1] @ zs[-1] + self.biases[-1])  # v_L; z_L = softmax(v_L)
@@ -146,13 +160,15 @@ class Network:
     def network_output_before_softmax(self, x):
         """v_L for inputs x (k_0, m): ReLU on the hidden layers, a linear last layer."""
         z = x
-        for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
+        for w, b in zip(self.weights[:-1], self.biases[:-1]):
             z = relu(w @ z + b)
         return self.weights[-1] @ z + self.biases[-1]
 
-    def output_softmax(self, x):
-        """z_L = softmax(v_L) for inputs x (k_0, m): class probabilities, one column each."""
-        return softmax(self.network_output_before_softmax(x))
+    def output_softmax(self, output_activations):
+        """z_L = softmax(v_L) of the output v_L (k_L, m) before the softmax, as the course's:
+        ``net.output_softmax(net.network_output_before_softmax(x))`` gives the class
+        probabilities, one column each."""
+        return softmax(output_activations)
 
     def loss(self, data):
         """l(W): the mean over the (x, one-hot y) examples of -y . log softmax(v_L)."""
@@ -224,7 +240,7 @@ class BonusNetwork(Network):
         rate = learning_rate * warmup_cosine(self.steps_done / self.steps, self.warmup)
         self.steps_done += 1
         db, dw = self.backprop(x, y)
-        for p, g, u in zip(self.biases + self.weights, db + dw, self.velocities, strict=True):
+        for p, g, u in zip(self.biases + self.weights, db + dw, self.velocities):
             u *= self.momentum
             u += g
             p -= rate * (g + self.momentum * u)

@@ -15,6 +15,7 @@ import contextlib
 import io
 import os
 import platform
+import random
 import sys
 import time
 from pathlib import Path
@@ -45,7 +46,7 @@ def vectorised_epoch(train, test, dtype):
     printed lines are discarded."""
     net = network(dtype)
     test = (test[0][:, :1], test[1][:1])
-    np.random.seed(0)
+    random.seed(0)
     start = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
         net.SGD(train, 1, MINI_BATCH, LEARNING_RATE, test)
@@ -53,23 +54,24 @@ def vectorised_epoch(train, test, dtype):
 
 
 def loop_epoch(train, dtype):
-    """The course's update_mini_batch: sum per-example gradients, then step by lr / m."""
+    """The course's epoch: random.shuffle of the list, then per mini-batch the per-example
+    gradients summed and a step by lr / m into new arrays."""
     net = network(dtype)
     x, y = train
     examples = [(x[:, [j]].astype(dtype), y[:, [j]].astype(dtype)) for j in range(x.shape[1])]
     start = time.perf_counter()
-    np.random.shuffle(examples)
+    random.shuffle(examples)
     for k in range(0, len(examples), MINI_BATCH):
         mini_batch = examples[k : k + MINI_BATCH]
         sum_b = [np.zeros(b.shape, dtype) for b in net.biases]
         sum_w = [np.zeros(w.shape, dtype) for w in net.weights]
         for x_j, y_j in mini_batch:
             db, dw = net.backprop(x_j, y_j)
-            sum_b = [s + d for s, d in zip(sum_b, db, strict=True)]
-            sum_w = [s + d for s, d in zip(sum_w, dw, strict=True)]
+            sum_b = [s + d for s, d in zip(sum_b, db)]
+            sum_w = [s + d for s, d in zip(sum_w, dw)]
         step = LEARNING_RATE / len(mini_batch)
-        net.biases = [b - step * s for b, s in zip(net.biases, sum_b, strict=True)]
-        net.weights = [w - step * s for w, s in zip(net.weights, sum_w, strict=True)]
+        net.biases = [b - step * s for b, s in zip(net.biases, sum_b)]
+        net.weights = [w - step * s for w, s in zip(net.weights, sum_w)]
     return time.perf_counter() - start
 
 

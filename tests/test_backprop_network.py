@@ -2,6 +2,9 @@
 gradients, the course's per-example formulas for the step, loss and accuracies, the course's
 example for learning, and torch.optim.SGD for part (d)'s Nesterov step."""
 
+import copy
+import random
+
 import numpy as np
 import pytest
 import torch
@@ -93,7 +96,8 @@ def test_loss_and_accuracies_are_the_course_per_example_ones():
     x, y = random_batch([15, 8, 10], 30)
     training = [(x[:, [j]], y[:, [j]]) for j in range(30)]
     test = [(xj, int(yj.argmax())) for xj, yj in training]
-    probs = [net.output_softmax(xj) for xj, _ in training]
+    probs = [net.output_softmax(net.network_output_before_softmax(xj)) for xj, _ in training]
+    assert all(p.shape == (10, 1) and p.min() >= 0 and p.sum() == pytest.approx(1) for p in probs)
     loss = np.mean([-np.log(p[label, 0]) for p, (_, label) in zip(probs, test, strict=True)])
     accuracy = np.mean([p.argmax() == label for p, (_, label) in zip(probs, test, strict=True)])
     assert 0 < accuracy < 1
@@ -120,8 +124,52 @@ def test_the_course_example_learns_above_80_percent(capsys):
 def train_small(seed, data_form="matrices", epochs=2):
     training, test = data.load(1000, 300) if data_form == "list" else data.load_matrices(1000, 300)
     net = Network([784, 30, 10])
-    np.random.seed(seed)
+    random.seed(seed)
     return net, net.SGD(training, epochs, 10, 0.1, test, track_training=True), training
+
+
+def course_sgd(net, training_data, epochs, mini_batch_size, learning_rate, test_data):
+    """The course's SGD around net.backprop, one example at a time: random.shuffle of the list,
+    slices, the per-example gradients summed, new arrays bound. The test accuracy per epoch."""
+    accuracies = []
+    for _ in range(epochs):
+        random.shuffle(training_data)
+        for k in range(0, len(training_data), mini_batch_size):
+            mini_batch = training_data[k : k + mini_batch_size]
+            sums = [sum(g) for g in zip(*(sum(net.backprop(x, y), []) for x, y in mini_batch))]
+            step = learning_rate / len(mini_batch)
+            params = [p - step * s for p, s in zip(net.biases + net.weights, sums)]
+            net.biases, net.weights = params[: len(net.biases)], params[len(net.biases) :]
+        accuracies.append(net.one_label_accuracy(test_data))
+    return accuracies
+
+
+def test_sgd_visits_the_course_mini_batches_for_the_same_random_seed():
+    training_data, test_data = data.load(1000, 500)
+    course = Network([784, 30, 10])
+    ours = copy.deepcopy(course)
+    course_list, our_list = list(training_data), list(training_data)
+    random.seed(5)
+    expected = course_sgd(course, course_list, 3, 10, 0.1, test_data)
+    random.seed(5)
+    assert ours.SGD(our_list, 3, 10, 0.1, test_data)["test_accuracy"] == expected
+    assert all(a is b for a, b in zip(our_list, course_list))  # the list left as shuffled
+    for a, b in zip(ours.weights + ours.biases, course.weights + course.biases):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_sgd_draws_nothing_from_numpys_generator_and_keeps_a_snapshot():
+    """A learning-rate sweep that keeps ``w0, b0 = net.weights, net.biases`` restores them."""
+    training, test = data.load_matrices(500, 100)
+    net = Network([784, 20, 10])
+    w0, b0 = net.weights, net.biases
+    kept = [p.copy() for p in w0 + b0]
+    before = np.random.get_state()
+    net.SGD(training, 1, 10, 0.1, test)
+    after = np.random.get_state()
+    assert np.array_equal(before[1], after[1]) and before[2:] == after[2:]
+    assert all(np.array_equal(p, k) for p, k in zip(w0 + b0, kept))
+    assert not np.array_equal(net.weights[0], w0[0])
 
 
 def test_track_training_records_the_course_measures_per_epoch():

@@ -1,9 +1,15 @@
 """The hand-in works on its own: backprop_network.py beside the course's own files runs the
-course's example, and backprop_main.py runs every part with only the homework's files."""
+course's example, backprop_main.py runs every part with only the homework's files, and both run
+on the oldest versions the hand-in supports (Python 3.9, requirements-py39.txt)."""
 
+import os
+import subprocess
 import textwrap
 
-from conftest import PARTS, homework_folder, run_python
+import pytest
+from conftest import PARTS, ROOT, homework_folder, run_python
+
+PYTHON39 = ROOT / ".venv39" / "bin" / "python"  # made by make test
 
 # The course's loader and example as its facts describe them (three epochs instead of thirty).
 COURSE_DATA = """
@@ -71,3 +77,28 @@ def test_main_runs_every_part_with_only_the_homework_files(quick_run):
     }
     for part in PARTS:
         assert (folder / "out" / f"part_{part}.json").is_file()
+
+
+def test_the_hand_in_runs_on_python_3_9_with_numpy_1_24(tmp_path):
+    if not PYTHON39.exists():
+        message = f"{PYTHON39} not found: make test makes it"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    folder = homework_folder(tmp_path)
+    (folder / "example.py").write_text(textwrap.dedent(COURSE_MAIN))
+
+    def run(*args):
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        command = [str(PYTHON39), *args]
+        return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
+
+    versions = run("-c", "import sys, numpy; print(sys.version_info[:2], numpy.__version__)")
+    assert versions.stdout.split(")")[0] == "(3, 9" and "1.24." in versions.stdout
+    example = run("-W", "error", "example.py")  # our loader and network, the course's calls
+    assert example.returncode == 0 and example.stderr == "", example.stderr
+    assert float(example.stdout.splitlines()[-1].split(": ")[1]) > 0.8
+    parts = [arg for part in PARTS for arg in ("--part", part)]
+    quick = run("backprop_main.py", "--quick", *parts, "--out", "out")
+    assert quick.returncode == 0, quick.stderr
+    assert sorted(p.name for p in (folder / "out").glob("*.json")) == [
+        f"part_{part}.json" for part in sorted(PARTS)
+    ]
