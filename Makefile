@@ -2,6 +2,8 @@
 #   make run        question 1 (backprop_main.py); installs requirements-run.txt (numpy, matplotlib)
 #   make test       the whole test suite; installs requirements.txt (adds PyTorch, SciPy, Jupyter, pytest),
 #                   and requirements-py39.txt into .venv39 under Python 3.9 (pyenv's, where there is one)
+#   make check NETWORK=PATH   the course-interface checks on the backprop_network.py at PATH (ours
+#                   by default); installs requirements-check.txt (numpy, SciPy, pytest)
 #   make tex-tools  TeX Live for the PDF and its tests (apt-get, as root on Debian); the only target
 #                   that changes the system, and nothing else calls it
 #   make pdf        build theory/solutions.pdf with latexmk (needs make tex-tools first)
@@ -46,6 +48,20 @@ run: $(RUN_INSTALLED)
 # Never installs TeX Live: without latexmk the PDF tests skip (and fail when CI is set).
 test: $(INSTALLED) $(PY39_INSTALLED)
 	$(BIN)/python -m pytest
+
+# tests/test_course_interface.py alone, on another backprop_network.py; its pins are checked
+# against requirements.txt as requirements-run.txt's are.
+CHECK_INSTALLED := $(VENV)/.installed-check
+NETWORK ?= backprop_network.py
+
+$(CHECK_INSTALLED): requirements-check.txt requirements.txt | $(BIN)/python
+	$(subst requirements-run.txt,requirements-check.txt,$(check-pins))
+	$(BIN)/pip install -r requirements-check.txt
+	touch $@
+
+.PHONY: check
+check: $(CHECK_INSTALLED)
+	$(BIN)/python -m pytest --network="$(NETWORK)"
 
 # The PDF needs TeX Live and matplotlib (it draws question 2's figure); its build files go to
 # theory/build/.

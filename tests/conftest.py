@@ -1,9 +1,11 @@
-"""Shared: MNIST read straight from the file, and one quick run of backprop_main.py in a folder
-that holds only the homework's three files and the data."""
+"""Shared: MNIST read straight from the file, one quick run of backprop_main.py in a folder
+that holds only the homework's three files and the data, and the option --network=PATH, which
+checks another backprop_network.py through the course's interface and runs nothing else."""
 
 import gzip
 import os
 import pickle
+import random
 import shutil
 import subprocess
 import sys
@@ -13,6 +15,27 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ["b", "c", "d", "ablation"]
+INTERFACE_CHECKS = "test_course_interface.py"
+
+
+def pytest_addoption(parser):
+    about = f"run only tests/{INTERFACE_CHECKS}, on the backprop_network.py at PATH"
+    parser.addoption("--network", metavar="PATH", help=about)
+
+
+def pytest_configure(config):
+    """With --network, the short summary shows each failure's whole line, as -vv would."""
+    if config.getoption("network"):
+        config.option.verbose = max(config.option.verbose, 2)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """With --network, no other test module is collected: they check our own files, with
+    PyTorch and more."""
+    name = collection_path.name
+    if config.getoption("network") and name.startswith("test_") and name != INTERFACE_CHECKS:
+        return True
+    return None
 
 
 def homework_folder(folder, files=("backprop_main.py", "backprop_data.py", "backprop_network.py")):
@@ -23,12 +46,28 @@ def homework_folder(folder, files=("backprop_main.py", "backprop_data.py", "back
     return folder
 
 
-def run_python(folder, *args):
+def run_python(folder, *args, python=sys.executable):
     """python *args, run in ``folder`` as a user would, without this repository on the path."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     return subprocess.run(
-        [sys.executable, *args], cwd=folder, env=env, capture_output=True, text=True, timeout=600
+        [str(python), *args], cwd=folder, env=env, capture_output=True, text=True, timeout=600
     )
+
+
+def course_epochs(net, training_data, epochs, shuffle=random.shuffle):
+    """The course's SGD around net.backprop, one example at a time, at its settings (mini-batches
+    of 10, lr 0.1): shuffle the list in place, slice it, sum the per-example gradients and bind
+    W_l - (0.1 / m) * sum (b_l alike) as new arrays. Yields after each epoch."""
+    for _ in range(epochs):
+        shuffle(training_data)
+        for k in range(0, len(training_data), 10):
+            batch = training_data[k : k + 10]
+            grads = [net.backprop(x, y) for x, y in batch]
+            sum_b = [sum(g) for g in zip(*(db for db, _ in grads))]
+            sum_w = [sum(g) for g in zip(*(dw for _, dw in grads))]
+            net.weights = [w - (0.1 / len(batch)) * s for w, s in zip(net.weights, sum_w)]
+            net.biases = [b - (0.1 / len(batch)) * s for b, s in zip(net.biases, sum_b)]
+        yield
 
 
 @pytest.fixture(scope="session")

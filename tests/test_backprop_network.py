@@ -1,6 +1,7 @@
-"""backprop_network.py against trusted references: finite differences and PyTorch for the
-gradients, the course's per-example formulas for the step, loss and accuracies, the course's
-example for learning, and torch.optim.SGD for part (d)'s Nesterov step."""
+"""backprop_network.py's batched code against trusted references: PyTorch for the gradients of a
+batch, the course's per-example loop for SGD, the course's formulas for the loss and accuracies,
+and torch.optim.SGD for part (d)'s Nesterov step. The per-example interface is checked against
+finite differences in test_course_interface.py."""
 
 import copy
 import random
@@ -8,6 +9,7 @@ import random
 import numpy as np
 import pytest
 import torch
+from conftest import course_epochs
 
 import backprop_data as data
 from backprop_network import BonusNetwork, Network, log_softmax, softmax, warmup_cosine
@@ -31,25 +33,6 @@ def random_batch(sizes, m, seed=1):
 
 def relative_error(a, b):
     return np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
-
-
-@pytest.mark.parametrize("sizes", [[6, 3], [7, 5, 4], [8, 6, 5, 7, 4]])
-@pytest.mark.parametrize("m", [1, 5])
-def test_gradients_match_finite_differences(sizes, m):
-    net = random_network(sizes)
-    x, y = random_batch(sizes, m)
-    db, dw = net.backprop(x, y)
-    for p, g in zip(net.biases + net.weights, db + dw, strict=True):
-        assert g.shape == p.shape
-        numeric = np.zeros_like(p)
-        for i in np.ndindex(p.shape):  # central differences of the mean loss, eps = 1e-6
-            saved = p[i]
-            p[i] = saved + 1e-6
-            up = net.loss((x, y))
-            p[i] = saved - 1e-6
-            numeric[i] = (up - net.loss((x, y))) / 2e-6
-            p[i] = saved
-        assert relative_error(g, numeric) < 1e-6
 
 
 @pytest.mark.parametrize("sizes", [[784, 40, 10], [20, 16, 12, 8, 5]])
@@ -78,19 +61,6 @@ def test_a_batch_gradient_is_the_mean_of_the_example_gradients():
         np.testing.assert_allclose(g, np.mean([sum(e, [])[i] for e in per_example], axis=0))
 
 
-@pytest.mark.parametrize("form", ["list", "matrices"])
-def test_one_step_is_the_course_update(form):
-    """w <- w - (lr / m) * (sum of the m per-example gradients), same for b."""
-    net = random_network([10, 7, 3])
-    x, y = random_batch([10, 7, 3], 4)
-    mini_batch = [(x[:, [j]], y[:, [j]]) for j in range(4)]
-    sums = [sum(g) for g in zip(*(sum(net.backprop(*e), []) for e in mini_batch), strict=True)]
-    expected = [p - (0.3 / 4) * s for p, s in zip(net.biases + net.weights, sums, strict=True)]
-    net.update_mini_batch(mini_batch if form == "list" else (x, y), 0.3)
-    for p, e in zip(net.biases + net.weights, expected, strict=True):
-        np.testing.assert_allclose(p, e, rtol=1e-12, atol=1e-14)
-
-
 def test_loss_and_accuracies_are_the_course_per_example_ones():
     net = random_network([15, 8, 10])
     x, y = random_batch([15, 8, 10], 30)
@@ -111,37 +81,11 @@ def test_softmax_and_its_log_stay_finite_for_huge_logits():
     assert log_softmax(v)[1, 0] == pytest.approx(-2e4) and np.isfinite(log_softmax(v)).all()
 
 
-def test_the_course_example_learns_above_80_percent(capsys):
-    training_data, test_data = data.load(train_size=10000, test_size=5000)
-    net = Network([784, 40, 10])
-    net.SGD(training_data, epochs=30, mini_batch_size=10, learning_rate=0.1, test_data=test_data)
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("Initial test accuracy: ") and len(lines) == 31
-    assert lines[-1].startswith("Epoch 29 test accuracy: ")
-    assert float(lines[-1].split(": ")[1]) > 0.8
-
-
 def train_small(seed, data_form="matrices", epochs=2):
     training, test = data.load(1000, 300) if data_form == "list" else data.load_matrices(1000, 300)
     net = Network([784, 30, 10])
     random.seed(seed)
     return net, net.SGD(training, epochs, 10, 0.1, test, track_training=True), training
-
-
-def course_sgd(net, training_data, epochs, mini_batch_size, learning_rate, test_data):
-    """The course's SGD around net.backprop, one example at a time: random.shuffle of the list,
-    slices, the per-example gradients summed, new arrays bound. The test accuracy per epoch."""
-    accuracies = []
-    for _ in range(epochs):
-        random.shuffle(training_data)
-        for k in range(0, len(training_data), mini_batch_size):
-            mini_batch = training_data[k : k + mini_batch_size]
-            sums = [sum(g) for g in zip(*(sum(net.backprop(x, y), []) for x, y in mini_batch))]
-            step = learning_rate / len(mini_batch)
-            params = [p - step * s for p, s in zip(net.biases + net.weights, sums)]
-            net.biases, net.weights = params[: len(net.biases)], params[len(net.biases) :]
-        accuracies.append(net.one_label_accuracy(test_data))
-    return accuracies
 
 
 def test_sgd_visits_the_course_mini_batches_for_the_same_random_seed():
@@ -150,7 +94,7 @@ def test_sgd_visits_the_course_mini_batches_for_the_same_random_seed():
     ours = copy.deepcopy(course)
     course_list, our_list = list(training_data), list(training_data)
     random.seed(5)
-    expected = course_sgd(course, course_list, 3, 10, 0.1, test_data)
+    expected = [course.one_label_accuracy(test_data) for _ in course_epochs(course, course_list, 3)]
     random.seed(5)
     assert ours.SGD(our_list, 3, 10, 0.1, test_data)["test_accuracy"] == expected
     assert all(a is b for a, b in zip(our_list, course_list))  # the list left as shuffled

@@ -3,7 +3,6 @@ course's example, backprop_main.py runs every part with only the homework's file
 on the oldest versions the hand-in supports (Python 3.9, requirements-py39.txt)."""
 
 import os
-import subprocess
 import textwrap
 
 import pytest
@@ -85,19 +84,16 @@ def test_the_hand_in_runs_on_python_3_9_with_numpy_1_24(tmp_path):
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
     folder = homework_folder(tmp_path)
     (folder / "example.py").write_text(textwrap.dedent(COURSE_MAIN))
-
-    def run(*args):
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        command = [str(PYTHON39), *args]
-        return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
-
-    versions = run("-c", "import sys, numpy; print(sys.version_info[:2], numpy.__version__)")
-    assert versions.stdout.split(")")[0] == "(3, 9" and "1.24." in versions.stdout
-    example = run("-W", "error", "example.py")  # our loader and network, the course's calls
-    assert example.returncode == 0 and example.stderr == "", example.stderr
+    check = "import sys, numpy; print(sys.version_info[:2], numpy.__version__)"
+    versions = run_python(folder, "-c", check, python=PYTHON39).stdout
+    assert versions.startswith("(3, 9)") and " 1.24." in versions
+    example = run_python(folder, "-W", "error", "example.py", python=PYTHON39)
+    assert example.returncode == 0 and example.stderr == "", example.stderr  # our loader too
     assert float(example.stdout.splitlines()[-1].split(": ")[1]) > 0.8
     parts = [arg for part in PARTS for arg in ("--part", part)]
-    quick = run("backprop_main.py", "--quick", *parts, "--out", "out")
+    quick = run_python(
+        folder, "backprop_main.py", "--quick", *parts, "--out", "out", python=PYTHON39
+    )
     assert quick.returncode == 0, quick.stderr
     assert sorted(p.name for p in (folder / "out").glob("*.json")) == [
         f"part_{part}.json" for part in sorted(PARTS)
