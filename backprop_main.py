@@ -145,6 +145,7 @@ def part_b(config, out):
     for key in ("train_accuracy", "train_loss", "test_accuracy"):
         name = key.replace("train", "training").replace("_", " ")
         fig, ax = figure(name if key == "train_loss" else f"{name} (%)", (THIRD, 2.5))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, steps=[1, 2, 5, 10]))
         scale = 1 if key == "train_loss" else 100
         for run in runs:
             curve = scale * np.array(run[key])
