@@ -10,7 +10,9 @@ from conftest import PARTS, ROOT, homework_folder, run_python
 
 PYTHON39 = ROOT / ".venv39" / "bin" / "python"  # made by make test
 
-# The course's loader and example as its facts describe them (three epochs instead of thirty).
+# The course's loader and example as its facts describe them. SGD's order comes from Python's
+# unseeded random.shuffle, as with the course's files, so each run differs (after 3 epochs it
+# ended on either side of 80%); after 30 epochs eight orders ended at 89-91%, far above the 80%.
 COURSE_DATA = """
 import gzip
 import pickle
@@ -43,7 +45,7 @@ import backprop_network as network
 
 training_data, test_data = data.load(train_size=10000, test_size=5000)
 net = network.Network([784, 40, 10])
-net.SGD(training_data, epochs=3, mini_batch_size=10, learning_rate=0.1, test_data=test_data)
+net.SGD(training_data, epochs=30, mini_batch_size=10, learning_rate=0.1, test_data=test_data)
 """
 
 
@@ -54,11 +56,8 @@ def test_the_network_runs_the_course_example_beside_the_course_files(tmp_path):
     result = run_python(folder, "backprop_main.py")
     assert result.returncode == 0 and result.stderr == "", result.stderr
     lines = result.stdout.splitlines()
-    assert [line.split(": ")[0] for line in lines] == [
-        "Initial test accuracy",
-        "Epoch 0 test accuracy",
-        "Epoch 1 test accuracy",
-        "Epoch 2 test accuracy",
+    assert [line.split(": ")[0] for line in lines] == ["Initial test accuracy"] + [
+        f"Epoch {j} test accuracy" for j in range(30)
     ]
     accuracies = [float(line.split(": ")[1]) for line in lines]
     assert accuracies[0] < 0.3 and accuracies[-1] > 0.8
