@@ -196,6 +196,7 @@ def test_bonus_training_distorts_every_mini_batch_spreads_the_schedule_and_learn
 
     training, validation = data.load_matrices(1000, 300)
     np.random.seed(0)
+    random.seed(0)
     config = BONUS | {"sizes": [784, 32, 10], "init": "he", "dtype": "float32", "warmup": 0.1}
     net = BonusNetwork(config, augment=shifts)
     history = net.SGD(training, 2, 96, 0.1, validation)
