@@ -12,28 +12,29 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 RUN_INSTALLED := $(VENV)/.installed-run
 INSTALLED := $(VENV)/.installed
+CHECK_INSTALLED := $(VENV)/.installed-check
 # The hand-in's oldest supported versions: Python 3.9 with requirements-py39.txt.
 PY39_PREFIX := $(shell pyenv prefix 3.9 2>/dev/null)
 PYTHON39 ?= $(if $(PY39_PREFIX),$(PY39_PREFIX)/bin/python,python3.9)
 PY39_INSTALLED := .venv39/.installed
 TEX_PACKAGES := latexmk texlive-latex-extra texlive-fonts-recommended
 
-.PHONY: run test lint format pdf tex-tools bench clean
+.PHONY: run test check lint format pdf tex-tools bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# requirements-run.txt holds a subset of requirements.txt's pins, line for line.
-check-pins = @if sed '/^\#/d;/^$$/d' requirements-run.txt | grep -vxF -f requirements.txt; then \
-	  echo "requirements-run.txt: the pins above are not in requirements.txt" >&2; exit 1; fi
+# $(call check-pins,FILE): FILE holds a subset of requirements.txt's pins, line for line.
+check-pins = @if sed '/^\#/d;/^$$/d' $(1) | grep -vxF -f requirements.txt; then \
+	  echo "$(1): the pins above are not in requirements.txt" >&2; exit 1; fi
 
 $(RUN_INSTALLED): requirements-run.txt requirements.txt | $(BIN)/python
-	$(check-pins)
+	$(call check-pins,requirements-run.txt)
 	$(BIN)/pip install -r requirements-run.txt
 	touch $@
 
 $(INSTALLED): requirements.txt requirements-run.txt | $(BIN)/python
-	$(check-pins)
+	$(call check-pins,requirements-run.txt)
 	$(BIN)/pip install -r requirements.txt
 	touch $@
 
@@ -49,17 +50,14 @@ run: $(RUN_INSTALLED)
 test: $(INSTALLED) $(PY39_INSTALLED)
 	$(BIN)/python -m pytest
 
-# tests/test_course_interface.py alone, on another backprop_network.py; its pins are checked
-# against requirements.txt as requirements-run.txt's are.
-CHECK_INSTALLED := $(VENV)/.installed-check
+# tests/test_course_interface.py alone, on another backprop_network.py (ours by default).
 NETWORK ?= backprop_network.py
 
 $(CHECK_INSTALLED): requirements-check.txt requirements.txt | $(BIN)/python
-	$(subst requirements-run.txt,requirements-check.txt,$(check-pins))
+	$(call check-pins,requirements-check.txt)
 	$(BIN)/pip install -r requirements-check.txt
 	touch $@
 
-.PHONY: check
 check: $(CHECK_INSTALLED)
 	$(BIN)/python -m pytest --network="$(NETWORK)"
 
