@@ -3,15 +3,20 @@
     python backprop_main.py                      # parts (b), (c) and (d) into plots/
     python backprop_main.py --part b --part c    # some parts
     python backprop_main.py --part ablation      # part (d)'s ablation (about 21 min on 2 cores)
+    python backprop_main.py --part spread        # (b)-(d) over seeds (about 27 min on 2 cores)
     python backprop_main.py --quick              # every part small, in seconds, into plots/quick/
 
 (b) Network([784, 40, 10]) on load(10000, 5000), 30 epochs, mini-batch 10, one run per learning
     rate from the same initial network: training accuracy, training loss, test accuracy per epoch.
 (c) the same network on load(50000, 10000) with lr 0.1: test accuracy per epoch.
 (d) BonusNetwork on the 50,000 training images, validated on the 10,000 validation images after
-    every epoch and tested once on the 10,000 test images; the ablation measures on the
+    every epoch and tested on the 10,000 test images at the end; the ablation measures on the
     validation images what each of its changes buys.
-Each part writes its figures and then part_<part>.json into the output folder.
+The spread runs (b) and (c) again with random.seed 0-9, which orders the mini-batches as the
+course's unseeded shuffle would in ten students' runs (seed 0 is the run of (b) or (c)), and (d)
+with seeds 0-2 (its initial weights, distortions and order): how far runs of the same code differ.
+Each part writes part_<part>.json into the output folder and then draws the figures of every
+results file there, each curve with a band from the lowest to the highest run of the spread.
 """
 
 import argparse
@@ -36,7 +41,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 # Each figure is drawn at the size the written solution prints it, a third ((b)) or a half ((c),
 # (d)) of its 16 cm text width, so that its 9 pt text is a footnote's size there.
-plt.rcParams.update({"font.size": 9, "savefig.dpi": 300})
+plt.rcParams.update({"font.size": 9, "savefig.dpi": 300, "legend.frameon": False})
+plt.rcParams.update({"legend.handlelength": 1, "legend.handletextpad": 0.4})
 THIRD, HALF = 0.325 * 16 / 2.54, 0.48 * 16 / 2.54  # inches
 
 CONFIG = {
@@ -79,6 +85,11 @@ QUICK = {
     "d": {"train_size": 2000, "sizes": [784, 64, 10], "epochs": 2},
     "ablation": {"train_size": 2000, "sizes": [784, 64, 10], "epochs": 2},
 }
+# The spread: (b) and (c) with random.seed 0-9 (the order), (d) with seeds 0-2 (its weights too).
+CONFIG["spread"] = {"seeds": {"b": list(range(10)), "c": list(range(10)), "d": [0, 1, 2]}}
+CONFIG["spread"] |= {part: CONFIG[part] for part in "bcd"}
+QUICK["spread"] = {"seeds": {"b": [0, 1], "c": [0, 1], "d": [0, 1]}}
+QUICK["spread"] |= {part: CONFIG[part] | QUICK[part] for part in "bcd"}
 # (change, settings): each row adds its change to the row above, from the course's setting to
 # part (d)'s; a row is (d)'s config with its settings and then the ablation's own on top.
 ABLATION = [
@@ -134,34 +145,9 @@ def part_b(config, out):
         history, _ = train(net, f"(b) lr {lr:g}", training, test, config, lr, track_training=True)
         hidden = relu(net.weights[0] @ training[0] + net.biases[0])
         predicted = net.network_output_before_softmax(test[0]).argmax(axis=0)
-        runs.append(
-            {
-                "learning_rate": lr,
-                **history,
-                "dead_hidden_units": float(np.mean(hidden.max(axis=1) == 0)),
-                "predicted_classes": len(np.unique(predicted)),
-            }
-        )
-    for key in ("train_accuracy", "train_loss", "test_accuracy"):
-        name = key.replace("train", "training").replace("_", " ")
-        fig, ax = figure(name if key == "train_loss" else f"{name} (%)", (THIRD, 2.5))
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, steps=[1, 2, 5, 10]))
-        scale = 1 if key == "train_loss" else 100
-        for run in runs:
-            curve = scale * np.array(run[key])
-            ax.plot(range(1, len(curve) + 1), curve, label=f"{run['learning_rate']:g}")
-        if key == "train_loss":
-            ax.set_yscale("log")
-        fig.legend(
-            title="learning rate",
-            ncol=3,
-            loc="outside lower center",
-            frameon=False,
-            handlelength=1.0,
-            handletextpad=0.4,
-            columnspacing=0.8,
-        )
-        save(fig, out / f"part_b_{key}.png")
+        runs.append({"learning_rate": lr, **history})
+        runs[-1]["dead_hidden_units"] = float(np.mean(hidden.max(axis=1) == 0))
+        runs[-1]["predicted_classes"] = len(np.unique(predicted))
     return {"runs": runs}
 
 
@@ -170,9 +156,6 @@ def part_c(config, out):
     net = Network(config["sizes"])
     random.seed(config["seed"])
     history, _ = train(net, "(c) lr 0.1", training, test, config, config["learning_rate"])
-    fig, ax = figure("test accuracy (%)")
-    ax.plot(range(1, len(history["test_accuracy"]) + 1), 100 * np.array(history["test_accuracy"]))
-    save(fig, out / "part_c_test_accuracy.png")
     return {"test_accuracy": history["test_accuracy"]}
 
 
@@ -192,12 +175,10 @@ def part_d(config, out):
     net, accuracies, seconds = train_bonus(config, "(d)", training, data.validation_matrices())
     test_accuracy = net.one_label_accuracy(test)
     say(f"(d): test accuracy {test_accuracy:.2%}")
-    fig, ax = figure("validation accuracy (%)")
-    ax.plot(range(1, len(accuracies) + 1), 100 * np.array(accuracies))
-    save(fig, out / "part_d_validation_accuracy.png")
-    params = {"W": net.weights, "b": net.biases}  # saved as W1, b1, W2, ...
-    arrays = {f"{name}{i}": p for name, ps in params.items() for i, p in enumerate(ps, 1)}
-    np.savez_compressed(out / "part_d_network.npz", **arrays)
+    if out is not None:  # not in the spread
+        params = {"W": net.weights, "b": net.biases}  # saved as W1, b1, W2, ...
+        arrays = {f"{name}{i}": p for name, ps in params.items() for i, p in enumerate(ps, 1)}
+        np.savez_compressed(out / "part_d_network.npz", **arrays)
     return {
         "validation_accuracy": accuracies,
         "test_accuracy": test_accuracy,
@@ -217,19 +198,59 @@ def part_ablation(config, out):
         say(f"(ablation) {i}/{len(ABLATION)}: {change}")
         net, accuracies, seconds = train_bonus(row, f"(ablation) {i}", training, validation)
         predicted = net.network_output_before_softmax(validation[0]).argmax(axis=0)
-        rows.append(
-            {
-                "change": change,
-                "config": row,
-                "validation_accuracy": accuracies[-1],
-                "validation_errors": np.flatnonzero(predicted != validation[1]).tolist(),
-                "seconds": seconds,
-            }
-        )
+        errors = np.flatnonzero(predicted != validation[1]).tolist()
+        rows.append({"change": change, "config": row, "validation_accuracy": accuracies[-1]})
+        rows[-1] |= {"validation_errors": errors, "seconds": seconds}
     return {"rows": rows}
 
 
-def figure(ylabel, size=(HALF, 2.2)):
+def part_spread(config, out):
+    """(b), (c) and (d) again, once for each seed, leaving their own files alone: every run's
+    numbers, with its seed."""
+    runs = {"b": [], "c": [], "d": []}
+    for part, seeds in config["seeds"].items():
+        for seed in seeds:
+            say(f"(spread) part ({part}), seed {seed}")
+            result = PART[part](config[part] | {"seed": seed}, None)
+            runs[part] += [run | {"seed": seed} for run in result.get("runs", [result])]
+    return runs
+
+
+def draw(out):
+    """The figures of the results files in out: every curve of (b), (c) and (d), with a band from
+    the lowest to the highest of its runs in part_spread.json where that file is there too."""
+    parts = {f.stem[5:]: json.loads(f.read_text()) for f in out.glob("part_*.json")}
+    spread = parts.get("spread", {"b": [], "c": [], "d": []})
+    for key in ("train_accuracy", "train_loss", "test_accuracy") if "b" in parts else ():
+        name = key.replace("train", "training").replace("_", " ")
+        fig, ax = figure(name if key == "train_loss" else f"{name} (%)", (THIRD, 2.5))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, steps=[1, 2, 5, 10]))
+        for run in parts["b"]["runs"]:
+            lr = run["learning_rate"]
+            runs = [r[key] for r in spread["b"] if r["learning_rate"] == lr]
+            curve(ax, 1 if key == "train_loss" else 100, run[key], runs, label=f"{lr:g}")
+        if key == "train_loss":
+            ax.set_yscale("log")
+        fig.legend(title="learning rate", ncol=3, loc="outside lower center", columnspacing=0.8)
+        save(fig, out / f"part_b_{key}.png")
+    for part, key in [("c", "test_accuracy"), ("d", "validation_accuracy")]:
+        if part in parts:
+            fig, ax = figure(f"{key.replace('_', ' ')} (%)")
+            curve(ax, 100, parts[part][key], [run[key] for run in spread[part]])
+            save(fig, out / f"part_{part}_{key}.png")
+
+
+def curve(ax, scale, values, runs, **line):
+    """A per-epoch curve, and around it the band of the runs (curves of the same length)."""
+    epochs = np.arange(1, len(values) + 1)
+    (drawn,) = ax.plot(epochs, scale * np.array(values, dtype=float), **line)
+    if runs:  # a diverged run's None is NaN, and leaves a gap in the band
+        runs = scale * np.array(runs, dtype=float)
+        low, high = runs.min(axis=0), runs.max(axis=0)
+        ax.fill_between(epochs, low, high, color=drawn.get_color(), alpha=0.25, linewidth=0)
+
+
+def figure(ylabel, size=(HALF, 1.9)):
     """Axes of an epoch plot, in a figure of the size (inches) it is printed at."""
     fig, ax = plt.subplots(figsize=size, layout="constrained")
     ax.set_xlabel("epoch")
@@ -251,6 +272,9 @@ def finite(value):
     if isinstance(value, list):
         return [finite(v) for v in value]
     return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+PART = {"b": part_b, "c": part_c, "d": part_d, "ablation": part_ablation, "spread": part_spread}
 
 
 def main(argv=None):
@@ -283,7 +307,6 @@ def main(argv=None):
     except OSError as e:
         sys.exit(f"backprop_main.py: error: cannot make --out {out}: {e.strerror}")
 
-    run = {"b": part_b, "c": part_c, "d": part_d, "ablation": part_ablation}
     for part in [part for part in PARTS if part in (args.part or ["b", "c", "d"])]:
         config = CONFIG[part] | QUICK[part] if args.quick else CONFIG[part]
         start = time.perf_counter()
@@ -291,14 +314,15 @@ def main(argv=None):
             "part": part,
             "command": shlex.join(["python", "backprop_main.py", *argv]),
             "config": config,
-            **run[part](config, out),
+            **PART[part](config, out),
         }
         record["seconds"] = time.perf_counter() - start
         path = out / f"part_{part}.json"
         temporary = path.with_name(f".{path.name}.{os.getpid()}")  # then renamed: never half
         temporary.write_text(json.dumps(finite(record), indent=1, allow_nan=False) + "\n")
         os.replace(temporary, path)
-        say(f"({part}): wrote {path} after {record['seconds']:.1f} s")
+        draw(out)
+        say(f"({part}): wrote {path} after {record['seconds']:.1f} s, and the figures")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ["b", "c", "d", "ablation"]
+PARTS = ["b", "c", "d", "ablation", "spread"]
 INTERFACE_CHECKS = "test_course_interface.py"
 
 

@@ -35,8 +35,8 @@ def test_a_quick_run_writes_every_part(quick_run):
     folder, result = quick_run
     assert result.returncode == 0, result.stderr
     out = folder / "out"
-    b, c, d, ablation = (read(out / f"part_{part}.json") for part in PARTS)
-    for part, record in zip(PARTS, (b, c, d, ablation), strict=True):
+    b, c, d, ablation, spread = (read(out / f"part_{part}.json") for part in PARTS)
+    for part, record in zip(PARTS, (b, c, d, ablation, spread), strict=True):
         assert record["part"] == part and record["config"] == CONFIG[part] | QUICK[part]
         assert record["command"].startswith("python backprop_main.py --quick --part b")
         assert record["seconds"] > 0
@@ -53,6 +53,16 @@ def test_a_quick_run_writes_every_part(quick_run):
     last = ablation["rows"][-1]  # part (d)'s network, trained again: the same numbers
     assert last["config"] == d["config"]
     assert last["validation_accuracy"] == d["validation_accuracy"][-1]
+    # The spread: every run of (b)-(d) once per seed; seed 0 repeats the part's own run exactly.
+    seeds = QUICK["spread"]["seeds"]
+    learning_rates = CONFIG["b"]["learning_rates"]
+    assert [(r["learning_rate"], r["seed"]) for r in spread["b"]] == [
+        (lr, seed) for seed in seeds["b"] for lr in learning_rates
+    ]
+    assert spread["b"][: len(learning_rates)] == [run | {"seed": 0} for run in b["runs"]]
+    assert spread["c"][0]["test_accuracy"] == c["test_accuracy"] != spread["c"][1]["test_accuracy"]
+    assert [r["test_accuracy"] for r in spread["d"]][:1] == [d["test_accuracy"]]
+    assert len(spread["d"]) == len(seeds["d"])
     for name in FIGURES:
         assert (out / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), name
     assert "Initial test accuracy: " in result.stdout and "Epoch 1 test accuracy: " in result.stdout

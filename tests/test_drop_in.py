@@ -94,9 +94,7 @@ def test_the_hand_in_runs_on_python_3_9_with_numpy_1_24(tmp_path):
     assert example.returncode == 0 and example.stderr == "", example.stderr  # our loader too
     assert float(example.stdout.splitlines()[-1].split(": ")[1]) > 0.8
     parts = [arg for part in PARTS for arg in ("--part", part)]
-    quick = run_python(
-        folder, "backprop_main.py", "--quick", *parts, "--out", "out", python=VENV39
-    )
+    quick = run_python(folder, "backprop_main.py", "--quick", *parts, "--out", "out", python=VENV39)
     assert quick.returncode == 0, quick.stderr
     assert sorted(p.name for p in (folder / "out").glob("*.json")) == [
         f"part_{part}.json" for part in sorted(PARTS)
