@@ -10,42 +10,51 @@ import math
 import re
 from pathlib import Path
 
-from theory.make_results_tex import paired_noise
+from theory.make_results_tex import noise
 
 ROOT = Path(__file__).resolve().parents[1]
 PLOTS = ROOT / "plots"
-Q1 = {part: json.loads((PLOTS / f"part_{part}.json").read_text()) for part in ("b", "c", "d")}
-Q1["ablation"] = json.loads((PLOTS / "part_ablation.json").read_text())
+Q1 = {p: json.loads((PLOTS / f"part_{p}.json").read_text()) for p in ("b", "c", "d", "ablation")}
+SPREAD = json.loads((PLOTS / "part_spread.json").read_text())
 Q2 = json.loads((PLOTS / "alexnet_results.json").read_text())
 NOISE = 0.02  # 2 points: twice the standard error of a difference of two accuracies on 5,000 images
 # Question 1(d)'s ablation, rows 2-5 against the row above: +1 a gain beyond the noise, 0 within it.
 ABLATION_VERDICTS = [1, 1, 1, 1]
 
 
-def rate(lr):
-    return next(run for run in Q1["b"]["runs"] if run["learning_rate"] == lr)
+def test_the_spread_holds_seeds_0_to_9_and_0_to_2_and_seed_0_is_the_parts_run():
+    assert SPREAD["config"]["seeds"] == {"b": list(range(10)), "c": list(range(10)), "d": [0, 1, 2]}
+    assert [r for r in SPREAD["b"] if r["seed"] == 0] == [r | {"seed": 0} for r in Q1["b"]["runs"]]
+    assert SPREAD["c"][0]["test_accuracy"] == Q1["c"]["test_accuracy"]
+    assert SPREAD["d"][0]["validation_accuracy"] == Q1["d"]["validation_accuracy"]
 
 
-def test_question_1_b_learning_rates():
-    final = {run["learning_rate"]: run["test_accuracy"][-1] for run in Q1["b"]["runs"]}
-    assert final[0.1] > 0.80 and final[0.1] == max(final.values())
-    slow, good = rate(0.001), rate(0.1)
-    assert slow["train_loss"][-1] > good["train_loss"][0]  # 30 epochs at 0.001 < 1 epoch at 0.1
-    assert slow["test_accuracy"][-1] == max(slow["test_accuracy"])  # still rising at the end
-    fast = rate(1.0)
-    assert 0 < fast["dead_hidden_units"] < 1 and fast["test_accuracy"][-1] < final[0.1]
-    assert fast["test_accuracy"][-1] < max(fast["test_accuracy"])  # fell after its best epoch
-    for lr in (10.0, 100.0):
-        assert rate(lr)["dead_hidden_units"] == 1 and rate(lr)["predicted_classes"] == 1
-        assert rate(lr)["test_accuracy"][-1] < 0.12
-    numbers = [x for run in Q1["b"]["runs"] for x in run["train_loss"] + run["test_accuracy"]]
+def test_question_1_b_learning_rates_in_every_run():
+    for seed in SPREAD["config"]["seeds"]["b"]:
+        rate = {r["learning_rate"]: r for r in SPREAD["b"] if r["seed"] == seed}
+        final = {lr: run["test_accuracy"][-1] for lr, run in rate.items()}
+        assert final[0.1] > 0.80 and final[0.1] == max(final.values())
+        slow = rate[0.001]
+        assert slow["test_accuracy"][-1] == max(slow["test_accuracy"])  # still rising at the end
+        assert 0 < rate[1.0]["dead_hidden_units"] < 1
+        for lr in (10.0, 100.0):
+            assert rate[lr]["dead_hidden_units"] >= 39 / 40 and rate[lr]["predicted_classes"] <= 2
+            assert rate[lr]["test_accuracy"][-1] < 0.12
+    runs = {lr: [r for r in SPREAD["b"] if r["learning_rate"] == lr] for lr in final}
+    # 30 epochs at 0.001 end above where 1 epoch at 0.1 got, in every run
+    assert min(r["train_loss"][-1] for r in runs[0.001]) > max(
+        r["train_loss"][0] for r in runs[0.1]
+    )
+    spans = {lr: [r["test_accuracy"][-1] for r in rs] for lr, rs in runs.items()}
+    spans = {lr: max(accuracies) - min(accuracies) for lr, accuracies in spans.items()}
+    assert spans[1.0] == max(spans.values())  # lr 1 varies most
+    numbers = [x for run in SPREAD["b"] for x in run["train_loss"] + run["test_accuracy"]]
     assert all(x is not None and math.isfinite(x) for x in numbers)  # no run overflowed
 
 
 def test_question_1_c_and_d():
-    c = Q1["c"]["test_accuracy"]
-    assert c[-1] > 0.90 and max(c) > c[-1]  # the best epoch is not the last
-    assert Q1["d"]["test_accuracy"] > 0.96
+    assert all(run["test_accuracy"][-1] > 0.90 for run in SPREAD["c"])
+    assert all(run["test_accuracy"] > 0.96 for run in SPREAD["d"])
     stated = {"sizes": [784, 800, 800, 10], "dtype": "float32", "epochs": 100}
     stated |= {"mini_batch_size": 128, "learning_rate": 0.1, "momentum": 0.9, "warmup": 0.03}
     assert stated.items() <= Q1["d"]["config"].items()
@@ -54,12 +63,13 @@ def test_question_1_c_and_d():
     n, differences = Q1["ablation"]["config"]["validation_size"], []
     for above, row, verdict in zip(rows, rows[1:], ABLATION_VERDICTS):
         differences.append(row["validation_accuracy"] - above["validation_accuracy"])
-        noise = paired_noise(above, row, n)
-        assert (differences[-1] > noise) - (differences[-1] < -noise) == verdict, row["change"]
+        bound = noise(above, row, n, SPREAD)
+        assert (differences[-1] > bound) - (differences[-1] < -bound) == verdict, row["change"]
     assert differences[-1] == min(differences)  # the affine distortions gained least
     assert [Q1[part]["command"] for part in "bcd"] == ["python backprop_main.py"] * 3  # make run
     command = "python backprop_main.py --part b --part c --part d --part ablation"
     assert Q1["ablation"]["command"] == command
+    assert SPREAD["command"] == "python backprop_main.py --part spread"
 
 
 def test_question_2_a_sgd_against_adam():
@@ -106,10 +116,12 @@ def test_question_2_d_bonus_and_ablation():
 
 def quotable():
     """The forms in which an answer may quote one of the runs' numbers or the difference of two
-    accuracies: percentages and points with one or two decimals, losses, seconds."""
+    accuracies of question 1's parts or question 2: percentages and points with one or two
+    decimals, losses, seconds."""
     values = [x for x in json_numbers([Q1, Q2]) if isinstance(x, float)]
     fractions = {x for x in values if 0 < x < 1}
     values += [a - b for a, b in itertools.permutations(fractions, 2)]
+    values += [x for x in json_numbers(SPREAD) if isinstance(x, float)]  # no differences: too many
     forms = set()
     for x in values:
         forms |= {f"{x:.1f}", f"{x:.2f}", f"{x:.3f}", f"{x:.0f} s", f"{x:.1f} s"}
@@ -139,12 +151,28 @@ def test_numbers_quoted_by_the_notebook_and_the_readme_are_the_runs():
     cells = {cell["id"]: "".join(cell["source"]) for cell in notebook()["cells"]}
     texts = [cells[i] for i in ("intro", "answers-md", "a-answer", "b-answer", "c-answer")]
     readme = (ROOT / "README.md").read_text()
-    texts += [cells["d-answer"], readme.split("## Where each answer is")[1].split("\n## ")[0]]
+    texts += [cells["d-answer"], section(readme, "## Where each answer is")]
     allowed = quotable() | CONSTANTS
     for text in texts:
         text = re.sub(r"\d+\.\d+\.\d+|§\d+(\.\d+)?|[−+-]", "", text)  # versions, sections, signs
         quoted = re.findall(r"\d+(?:\.\d+)?(?: s\b|%)|\d+\.\d+", text)
         assert [n for n in quoted if n not in allowed] == [], text[:60]
+
+
+def section(markdown, heading):
+    return markdown.split(heading)[1].split("\n## ")[0]
+
+
+def test_the_readmes_what_to_expect_table_is_seed_0_and_the_spread():
+    table = section((ROOT / "README.md").read_text(), "## What to expect from your own run")
+    rows = re.findall(
+        r"\| \((\w)\)(?: lr ([\d.]+))?[^|]*\| ([\d.]+)% \| ([\d.]+)–([\d.]+)% \|", table
+    )
+    assert len(rows) == 8
+    for part, lr, ours, low, high in rows:
+        runs = [r for r in SPREAD[part] if part != "b" or r["learning_rate"] == float(lr)]
+        final = [r["test_accuracy"] if part == "d" else r["test_accuracy"][-1] for r in runs]
+        assert [ours, low, high] == [f"{100 * x:.2f}" for x in (final[0], min(final), max(final))]
 
 
 def notebook():
