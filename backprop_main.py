@@ -206,12 +206,12 @@ def part_ablation(config, out):
 
 def part_spread(config, out):
     """(b), (c) and (d) again, once for each seed, leaving their own files alone: every run's
-    numbers, with its seed."""
+    numbers, with its seed ((b)'s result holds a run per learning rate, (c)'s and (d)'s are one)."""
     runs = {"b": [], "c": [], "d": []}
     for part, seeds in config["seeds"].items():
         for seed in seeds:
             say(f"(spread) part ({part}), seed {seed}")
-            result = PART[part](config[part] | {"seed": seed}, None)
+            result = PART[part](config[part] | {"seed": seed}, None)  # None: no file written
             runs[part] += [run | {"seed": seed} for run in result.get("runs", [result])]
     return runs
 
