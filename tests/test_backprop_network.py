@@ -52,15 +52,6 @@ def test_gradients_and_loss_match_torch_autograd(sizes):
         assert relative_error(ours, theirs.grad.numpy()) < 1e-6
 
 
-def test_a_batch_gradient_is_the_mean_of_the_example_gradients():
-    net = random_network([12, 9, 6, 4])
-    x, y = random_batch([12, 9, 6, 4], 7)
-    db, dw = net.backprop(x, y)
-    per_example = [net.backprop(x[:, [j]], y[:, [j]]) for j in range(7)]
-    for i, g in enumerate(db + dw):
-        np.testing.assert_allclose(g, np.mean([sum(e, [])[i] for e in per_example], axis=0))
-
-
 def test_loss_and_accuracies_are_the_course_per_example_ones():
     net = random_network([15, 8, 10])
     x, y = random_batch([15, 8, 10], 30)
@@ -79,13 +70,6 @@ def test_softmax_and_its_log_stay_finite_for_huge_logits():
     v = np.array([[1e4, -1e4], [-1e4, 1e4], [0.0, 0.0]])
     np.testing.assert_allclose(softmax(v)[:, 0], [1.0, 0.0, 0.0])
     assert log_softmax(v)[1, 0] == pytest.approx(-2e4) and np.isfinite(log_softmax(v)).all()
-
-
-def train_small(seed, data_form="matrices", epochs=2):
-    training, test = data.load(1000, 300) if data_form == "list" else data.load_matrices(1000, 300)
-    net = Network([784, 30, 10])
-    random.seed(seed)
-    return net, net.SGD(training, epochs, 10, 0.1, test, track_training=True), training
 
 
 def test_sgd_visits_the_course_mini_batches_for_the_same_random_seed():
@@ -116,18 +100,21 @@ def test_sgd_draws_nothing_from_numpys_generator_and_keeps_a_snapshot():
     assert not np.array_equal(net.weights[0], w0[0])
 
 
-def test_track_training_records_the_course_measures_per_epoch():
-    net, history, training = train_small(0, "list", epochs=3)
+def test_track_training_records_the_course_measures_and_a_seeded_run_repeats():
+    """The history's last training loss and accuracy are the course's loss(training_data) and
+    one_hot_accuracy(training_data); the same random.seed repeats a run, in either data form."""
+    histories = []
+    for seed, form in ((2, data.load_matrices), (1, data.load_matrices), (1, data.load)):
+        training, test = form(1000, 300)
+        net = Network([784, 30, 10])
+        random.seed(seed)
+        histories.append(net.SGD(training, 3, 10, 0.1, test, track_training=True))
+    history = histories[-1]  # of net, on training
     assert [len(history[k]) for k in ("train_accuracy", "train_loss", "test_accuracy")] == [3] * 3
     assert history["train_loss"][-1] == pytest.approx(net.loss(training), rel=1e-9)
     assert history["train_accuracy"][-1] == net.one_hot_accuracy(training)
     assert history["train_loss"][-1] < history["train_loss"][0]
-
-
-def test_a_seeded_run_repeats_in_either_data_form():
-    _, history, _ = train_small(1)
-    assert history == train_small(1, "list")[1]
-    assert history != train_small(2)[1]
+    assert histories[2] == histories[1] != histories[0]
 
 
 BONUS = {
@@ -148,12 +135,15 @@ def test_he_initialisation_in_float32():
         assert w.std() == pytest.approx(np.sqrt(2 / w.shape[1]), rel=0.05)
 
 
-def test_the_bonus_step_is_torch_nesterov_sgd():
+@pytest.mark.parametrize("momentum", [0.9, 0.0])
+def test_the_bonus_step_is_torch_nesterov_sgd_and_without_momentum_the_course_step(momentum):
+    """Against torch.optim.SGD with Nesterov momentum; with momentum 0 and no schedule, against
+    torch's plain SGD step, which is the course's W_l - lr * dl/dW_l."""
     x, y = random_batch(BONUS["sizes"], 6)
     np.random.seed(0)
-    net = BonusNetwork(BONUS)
+    net = BonusNetwork(BONUS | {"momentum": momentum})
     params = [torch.tensor(p.copy(), requires_grad=True) for p in net.biases + net.weights]
-    optimizer = torch.optim.SGD(params, lr=0.1, momentum=0.9, nesterov=True)
+    optimizer = torch.optim.SGD(params, lr=0.1, momentum=momentum, nesterov=momentum > 0)
     for _ in range(3):
         for p, g in zip(params, sum(net.backprop(x, y), []), strict=True):
             p.grad = torch.tensor(g)  # at the parameters both hold now
@@ -161,19 +151,6 @@ def test_the_bonus_step_is_torch_nesterov_sgd():
         net.update_mini_batch((x, y), 0.1)
     for ours, theirs in zip(net.biases + net.weights, params, strict=True):
         np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-12)
-
-
-def test_momentum_0_without_a_schedule_is_the_course_step():
-    x, y = random_batch(BONUS["sizes"], 6)
-    np.random.seed(0)
-    plain = BonusNetwork(BONUS | {"momentum": 0.0})
-    np.random.seed(0)
-    course = Network(BONUS["sizes"])
-    for _ in range(3):
-        plain.update_mini_batch((x, y), 0.1)
-        course.update_mini_batch((x, y), 0.1)
-    for a, b in zip(plain.weights + plain.biases, course.weights + course.biases, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
 def test_the_schedule_warms_up_linearly_then_decays_as_half_a_cosine():
