@@ -110,15 +110,8 @@ def question1(plots):
     header += (
         f"lowest--highest of {len(seeds)} runs}} \\\\ \\cmidrule(lr){{2-3}}\\cmidrule(lr){{4-7}}\n"
     )
-    header += f"$\\eta$ & seed 0 & {len(seeds)} runs & "
-    header += " & ".join(
-        [
-            head("training", "accuracy (\\%)"),
-            head("training", "loss"),
-            head("dead", "ReLUs"),
-            "classes",
-        ]
-    )
+    columns = [head("training", "accuracy (\\%)"), head("training", "loss"), head("dead", "ReLUs")]
+    header += f"$\\eta$ & seed 0 & {len(seeds)} runs & " + " & ".join([*columns, "classes"])
     out["b/table"] = table("rrrrrrr", [header], rows)
 
     curves = [r["test_accuracy"] for r in spread["c"]]
