@@ -3,6 +3,7 @@ digits as they say."""
 
 import numpy as np
 import pytest
+from numpy.lib.stride_tricks import sliding_window_view
 
 import backprop_data as data
 from backprop_network import Network
@@ -11,36 +12,27 @@ pytestmark = pytest.mark.filterwarnings("error")
 
 
 def test_load_draws_the_course_subsets(mnist_parts):
-    """seed 8, then choice(50000, n) and choice(10000, m), both without replacement."""
-    (train_x, train_y), _, (test_x, test_y) = mnist_parts
+    """seed 8, then choice(50000, n) and choice(10000, m), both without replacement, so that a
+    network built next starts as the course's; the lists hold x (784, 1) with a one-hot y (10, 1)
+    or an int label, the matrices the same columns; validation_matrices, the file's middle part."""
+    (train_x, train_y), (valid_x, valid_y), (test_x, test_y) = mnist_parts
     np.random.seed(8)
-    train_idx = np.random.choice(50000, 1000, replace=False)
-    test_idx = np.random.choice(10000, 500, replace=False)
+    train = np.random.choice(50000, 1000, replace=False)
+    test = np.random.choice(10000, 500, replace=False)
     course_start = Network([784, 5, 10])  # what the course's generator draws next
-
     training_data, test_data = data.load(1000, 500)
     after_load = Network([784, 5, 10])
     (x, y), (tx, labels) = data.load_matrices(1000, 500)
-    assert len(training_data) == 1000 and len(test_data) == 500
-    for (xi, yi), i in zip(training_data, train_idx, strict=True):
-        assert xi.shape == (784, 1) and yi.shape == (10, 1) and yi[train_y[i], 0] == yi.sum() == 1
-        np.testing.assert_array_equal(xi[:, 0], train_x[i])
-    for (xi, label), i in zip(test_data, test_idx, strict=True):
-        assert type(label) is int and label == test_y[i]
-        np.testing.assert_array_equal(xi[:, 0], test_x[i])
-    np.testing.assert_array_equal(x, train_x[train_idx].T)
-    np.testing.assert_array_equal(y, np.hstack([yi for _, yi in training_data]))
-    np.testing.assert_array_equal(tx, test_x[test_idx].T)
-    np.testing.assert_array_equal(labels, test_y[test_idx])
+    assert all(xi.shape == (784, 1) and yi.shape == (10, 1) for xi, yi in training_data)
+    assert all(xi.shape == (784, 1) and type(label) is int for xi, label in test_data)
+    lists = [np.hstack(c) for c in (*zip(*training_data), [xi for xi, _ in test_data])]
+    lists.append([label for _, label in test_data])
+    expected = [train_x[train].T, np.eye(10)[:, train_y[train]], test_x[test].T, test_y[test]]
+    matrices = [x, y, tx, labels, *data.validation_matrices()]
+    for ours, theirs in zip(lists + matrices, 2 * expected + [valid_x.T, valid_y], strict=True):
+        np.testing.assert_array_equal(ours, theirs)
     for ours, course in zip(after_load.weights, course_start.weights, strict=True):
         np.testing.assert_array_equal(ours, course)
-
-
-def test_validation_images_are_the_files_middle_part(mnist_parts):
-    x, labels = data.validation_matrices()
-    _, (valid_x, valid_y), _ = mnist_parts
-    np.testing.assert_array_equal(x, valid_x.T)
-    np.testing.assert_array_equal(labels, valid_y)
 
 
 def test_a_missing_file_is_named(tmp_path):
@@ -58,28 +50,22 @@ def test_shifts_move_whole_pixels_with_zero_fill(digits):
     assert moved.shape == digits.shape and moved.dtype == digits.dtype
     offsets = set()
     for before, after in zip(digits.T, moved.T, strict=True):
-        padded = np.pad(before.reshape(28, 28), 2)
-        matches = {
-            (dy, dx)
-            for dy in range(5)
-            for dx in range(5)
-            if np.array_equal(padded[dy : dy + 28, dx : dx + 28], after.reshape(28, 28))
-        }
+        shifts = sliding_window_view(np.pad(before.reshape(28, 28), 2), (28, 28))  # 5 x 5 of them
+        matches = {tuple(s) for s in np.argwhere((shifts == after.reshape(28, 28)).all((2, 3)))}
         assert matches, "not a shift by at most 2 pixels"
         offsets |= matches
     assert len(offsets) > 5
 
 
-def test_affine_without_distortion_is_the_identity_and_interpolates_bilinearly(digits):
+def test_affine_is_a_bilinear_warp_that_keeps_each_digit_near(digits):
+    """Without distortion it is the identity; it samples linearly between pixels and 0 outside;
+    by default it changes the images but keeps each correlated with its digit (median above 0.3)."""
     zero = {"max_rotation": 0, "max_scale": 0, "max_shear": 0, "max_shift": 0}
     same = data.random_affine(digits, np.random.default_rng(0), **zero)
     np.testing.assert_allclose(same, digits, atol=1e-6)
     image = np.arange(784.0).reshape(784, 1)  # pixel (r, c) holds 28 r + c
     sampled = data.bilinear(image, np.array([[3.5, -5.0]]), np.array([[7.25, 0.0]]))
-    np.testing.assert_allclose(sampled[0], [28 * 3.5 + 7.25, 0.0])  # linear inside, 0 outside
-
-
-def test_affine_distorts_but_keeps_each_digit_near(digits):
+    np.testing.assert_allclose(sampled[0], [28 * 3.5 + 7.25, 0.0])
     warped = data.random_affine(digits, np.random.default_rng(1))
     assert warped.shape == digits.shape and warped.dtype == digits.dtype
     assert not np.allclose(warped, digits)

@@ -12,51 +12,19 @@ from fractions import Fraction
 import numpy as np
 import pytest
 from scipy.optimize import linprog, minimize
+from scipy.special import log_softmax, softmax
 
 from theory import l2_svm_dual, relu_max
 
 # ---------------------------------------------------------------- question 1: multiclass SVM
 
 
-def hinge_losses(W, X, y):
-    """l_i(W) = max_j (w_j.x_i - w_{y_i}.x_i + 1(j != y_i)) for every example i."""
-    scores = X @ W.T
-    terms = scores - scores[np.arange(len(y)), y][:, None] + (np.arange(W.shape[0]) != y[:, None])
-    return terms.max(axis=1)
-
-
-def score_gaps(W, X, y):
-    """w_{y_i}.x_i - max_{j != y_i} w_j.x_i for every example i: positive where x_i is classified
-    correctly (a tie counts as an error)."""
-    scores = X @ W.T
-    rows = np.arange(len(y))
-    true = scores[rows, y].copy()
-    scores[rows, y] = -np.inf
-    return true - scores.max(axis=1)
-
-
-def separable_data(rng, n, d, K, min_gap=0.05):
-    """n points labelled y_i = argmax_j w*_j.x_i, kept where the argmax wins by at least min_gap."""
-    W_star = rng.normal(size=(K, d))
-    X = rng.normal(size=(4 * n, d))
-    scores = np.sort(X @ W_star.T, axis=1)
-    X = X[scores[:, -1] - scores[:, -2] >= min_gap][:n]
-    assert len(X) == n
-    return X, np.argmax(X @ W_star.T, axis=1)
-
-
 def margin_rows(X, y, K):
-    """For each pair (i, j != y_i), the row r with r.vec(W) = w_j.x_i - w_{y_i}.x_i, and its i."""
-    n, d = X.shape
-    rows = []
-    for i in range(n):
-        for j in range(K):
-            if j != y[i]:
-                row = np.zeros(K * d)
-                row[j * d : (j + 1) * d] += X[i]
-                row[y[i] * d : (y[i] + 1) * d] -= X[i]
-                rows.append(row)
-    return np.array(rows), np.repeat(np.arange(n), K - 1)
+    """For each pair (i, j != y_i), the row r = (e_j - e_{y_i}) (x) x_i, so that r.vec(W) =
+    w_j.x_i - w_{y_i}.x_i, and its i."""
+    pairs = [(i, j) for i in range(len(y)) for j in range(K) if j != y[i]]
+    rows = [np.kron(np.eye(K)[j] - np.eye(K)[y[i]], X[i]) for i, j in pairs]
+    return np.array(rows), np.array([i for i, _ in pairs])
 
 
 def hinge_lp(X, y, K):
@@ -64,9 +32,7 @@ def hinge_lp(X, y, K):
     and t_i >= w_j.x_i - w_{y_i}.x_i + 1 for j != y_i. Returns (c, A_ub, b_ub)."""
     n, d = X.shape
     rows, example = margin_rows(X, y, K)
-    t = np.zeros((len(rows), n))
-    t[np.arange(len(rows)), example] = -1.0
-    A = np.vstack([np.hstack([rows, t]), np.hstack([np.zeros((n, K * d)), -np.eye(n)])])
+    A = np.block([[rows, -np.eye(n)[example]], [np.zeros((n, K * d)), -np.eye(n)]])
     b = np.concatenate([-np.ones(len(rows)), np.zeros(n)])
     return np.concatenate([np.zeros(K * d), np.full(n, 1.0 / n)]), A, b
 
@@ -74,10 +40,15 @@ def hinge_lp(X, y, K):
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize(("n", "d", "K"), [(30, 2, 2), (40, 3, 3), (40, 5, 5)])
 def test_every_minimiser_on_separable_data_has_zero_training_error(seed, n, d, K):
-    """The solver's minimiser of f, and points of the optimal face that minimise random linear
-    functions over it (in a box), have f = 0 and every true score at least 1 above the others."""
+    """n points labelled y_i = argmax_j w*_j.x_i, where the argmax wins by at least 0.05: the
+    solver's minimiser of f, and points of the optimal face that minimise random linear functions
+    over it (in a box), put every true score w_{y_i}.x_i at least 1 above the others (so f = 0)."""
     rng = np.random.default_rng(seed)
-    X, y = separable_data(rng, n, d, K)
+    W_star, X = rng.normal(size=(K, d)), rng.normal(size=(4 * n, d))
+    top = np.sort(X @ W_star.T, axis=1)
+    X = X[top[:, -1] - top[:, -2] >= 0.05][:n]
+    assert len(X) == n
+    y = np.argmax(X @ W_star.T, axis=1)
     c, A, b = hinge_lp(X, y, K)
     best = linprog(c, A_ub=A, b_ub=b, bounds=(None, None), method="highs")
     assert best.status == 0 and abs(best.fun) < 1e-9
@@ -90,9 +61,9 @@ def test_every_minimiser_on_separable_data_has_zero_training_error(seed, n, d, K
         assert other.status == 0
         minimisers.append(other.x[: K * d])
     for w in minimisers:
-        W = w.reshape(K, d)
-        assert hinge_losses(W, X, y).mean() < 1e-7
-        assert (score_gaps(W, X, y) >= 1 - 1e-7).all()
+        scores = X @ w.reshape(K, d).T
+        others = np.where(np.arange(K) == y[:, None], -np.inf, scores)  # a tie is an error
+        assert (scores[np.arange(n), y] - others.max(axis=1) >= 1 - 1e-7).all()
 
 
 def test_weak_separability_is_not_enough():
@@ -140,12 +111,8 @@ def solve_primal(X, y, C, nonnegative_slack):
         w, xi = z[:d], z[d + 1 :]
         return 0.5 * w @ w + 0.5 * C * xi @ xi, np.concatenate([w, [0.0], C * xi])
 
-    jacobian = np.hstack([y[:, None] * X, y[:, None], np.eye(n)])
-    constraint = {
-        "type": "ineq",
-        "fun": lambda z: y * (X @ z[:d] + z[d]) - 1 + z[d + 1 :],
-        "jac": lambda z: jacobian,
-    }
+    constraint = {"type": "ineq", "fun": lambda z: y * (X @ z[:d] + z[d]) - 1 + z[d + 1 :]}
+    constraint["jac"] = lambda z: np.hstack([y[:, None] * X, y[:, None], np.eye(n)])
     bounds = [(None, None)] * (d + 1) + [(0 if nonnegative_slack else None, None)] * n
     start = np.concatenate([np.zeros(d + 1), np.ones(n)])
     result = minimize(objective, start, jac=True, constraints=[constraint], bounds=bounds, **SOLVER)
@@ -165,11 +132,9 @@ def solve_dual(X, y, C):
         value = linear * a.sum() + quadratic * a @ Q @ a + ridge / C * a @ a
         return -value, -(linear + 2 * quadratic * Q @ a + 2 * ridge / C * a)
 
-    n = len(y)
     constraint = {"type": "eq", "fun": lambda a: a @ y, "jac": lambda a: y}
-    result = minimize(
-        negative, np.zeros(n), jac=True, constraints=[constraint], bounds=[(0, None)] * n, **SOLVER
-    )
+    bounds = [(0, None)] * len(y)
+    result = minimize(negative, 0 * y, jac=True, constraints=[constraint], bounds=bounds, **SOLVER)
     assert result.success, result.message
     return -result.fun
 
@@ -191,12 +156,6 @@ def test_primal_with_and_without_nonnegative_slacks_and_dual_agree(seed, C):
 # ---------------------------------------------------------------- question 4: softmax gradient
 
 
-def softmax(w):
-    """e^{w - max w} / sum_j e^{w_j - max w}, which equals softmax(w) and does not overflow."""
-    e = np.exp(w - w.max())
-    return e / e.sum()
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_gradient_is_softmax_minus_y_for_every_one_hot_y(seed):
     """Against central differences of l_y(w) = -y.log softmax(w), in dimensions 1 to 10 and at
@@ -205,6 +164,6 @@ def test_gradient_is_softmax_minus_y_for_every_one_hot_y(seed):
     step = 1e-6
     for w in (rng.normal(size=d) * scale for d in (1, 2, 3, 10) for scale in (0.1, 1.0, 30.0)):
         for y in np.eye(len(w)):
-            loss = lambda v, y=y: -(y @ np.log(softmax(v)))  # noqa: E731
+            loss = lambda v, y=y: -(y @ log_softmax(v))  # noqa: E731
             numeric = [(loss(w + e) - loss(w - e)) / (2 * step) for e in step * np.eye(len(w))]
             np.testing.assert_allclose(softmax(w) - y, numeric, rtol=0, atol=1e-7)
