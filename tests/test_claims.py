@@ -36,11 +36,12 @@ def test_question_1_b_learning_rates_in_every_run():
         assert final[0.1] > 0.80 and final[0.1] == max(final.values())
         slow = rate[0.001]
         assert slow["test_accuracy"][-1] == max(slow["test_accuracy"])  # still rising at the end
-        assert 0 < rate[1.0]["dead_hidden_units"] < 1
+        assert 0.5 < rate[1.0]["dead_hidden_units"] < 1  # most, not all, died
         for lr in (10.0, 100.0):
             assert rate[lr]["dead_hidden_units"] >= 39 / 40 and rate[lr]["predicted_classes"] <= 2
             assert rate[lr]["test_accuracy"][-1] < 0.12
-    runs = {lr: [r for r in SPREAD["b"] if r["learning_rate"] == lr] for lr in final}
+    rates = SPREAD["config"]["b"]["learning_rates"]
+    runs = {lr: [r for r in SPREAD["b"] if r["learning_rate"] == lr] for lr in rates}
     # 30 epochs at 0.001 end above where 1 epoch at 0.1 got, in every run
     assert min(r["train_loss"][-1] for r in runs[0.001]) > max(
         r["train_loss"][0] for r in runs[0.1]
