@@ -104,14 +104,15 @@ def question1(plots):
         out[f"{key}/fell"] = str(sum(fell))
         train = [r["train_accuracy"][-1] for r in seeds]
         rows.append([f"{lr:g}", f"{100 * test[0]:.2f}", span(test), span(train)])
-        rows[-1] += [out[f"{key}/loss-last/runs"], span(dead, str), span(classes, str)]
-    out["b/runs"] = str(len(seeds))
+        rows[-1] += [out[f"{key}/{name}/runs"] for name in ("loss-last", "dead", "classes")]
+    n_runs = len(spread["config"]["seeds"]["b"])
+    out["b/runs"] = str(n_runs)
     header = " & \\multicolumn{2}{c}{test accuracy (\\%)} & \\multicolumn{4}{c}{after epoch 30, "
     header += (
-        f"lowest--highest of {len(seeds)} runs}} \\\\ \\cmidrule(lr){{2-3}}\\cmidrule(lr){{4-7}}\n"
+        f"lowest--highest of {n_runs} runs}} \\\\ \\cmidrule(lr){{2-3}}\\cmidrule(lr){{4-7}}\n"
     )
     columns = [head("training", "accuracy (\\%)"), head("training", "loss"), head("dead", "ReLUs")]
-    header += f"$\\eta$ & seed 0 & {len(seeds)} runs & " + " & ".join([*columns, "classes"])
+    header += f"$\\eta$ & seed 0 & {n_runs} runs & " + " & ".join([*columns, "classes"])
     out["b/table"] = table("rrrrrrr", [header], rows)
 
     curves = [r["test_accuracy"] for r in spread["c"]]
