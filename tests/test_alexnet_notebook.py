@@ -1,10 +1,11 @@
-"""alexnet.ipynb executed top to bottom on the CPU against a tiny CIFAR-10 written in the official
-batch layout, with its QUICK switch on; then its results JSON, figures, printed checks, its
-parameter checks and its errors for bad data."""
+"""alexnet.ipynb as a user runs it: top to bottom on the CPU with QUICK against a tiny CIFAR-10 in
+the official layout, each part's results and figure written as the part finishes, a second run of
+some parts leaving the other parts' files alone, and one clear line, before anything is read or
+written, for a wrong PARTS, no GPU without QUICK and a missing data folder."""
 
 import json
-import math
 import pickle
+import re
 from pathlib import Path
 
 import matplotlib.image
@@ -12,222 +13,130 @@ import nbclient
 import nbformat
 import numpy as np
 import pytest
+import torch
 from nbclient.exceptions import CellExecutionError
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "alexnet.ipynb"
-PART_KEYS = ["a_sgd", "a_adam", "b_adam_lr_5e-3", "c_adam_no_bn_dropout"]
-PART_FIGURES = ["alexnet_loss.png", "alexnet_train_accuracy.png", "alexnet_val_accuracy.png"]
-TRAIN_PER_BATCH = 40  # 5 batches: 200 training images
-TEST_IMAGES = 64
-EPOCHS = 2
-VALIDATION_SIZE = 40
-SUBSET_SIZE = 32
-QUICK_IMAGES = 64  # what the notebook's QUICK switch keeps of a larger set
-BONUS_SEEDS = [3, 5]
-PATH_STEPS, ALTERNATIVES = 7, 2  # the ablation: the path, flip TTA, then the alternatives
-
-
-def tiny_batch(count, seed):
-    """A batch dict in the official layout: b"data" uint8 (count, 3072) rows of R, G and B planes,
-    b"labels" a list of ints. Each class has its own mean colour, so the images are learnable."""
-    rng = np.random.default_rng(seed)
-    labels = np.arange(count) % 10
-    colours = np.linspace(30, 220, 30).reshape(10, 3)
-    images = colours[labels][:, :, None] + rng.normal(0, 25, (count, 3, 1024))
-    data = np.clip(images, 0, 255).astype(np.uint8).reshape(count, 3072)
-    return {b"batch_label": b"tiny", b"labels": labels.tolist(), b"data": data}
+SEEDS = [3, 5]
+SETUPS = ["a_sgd", "a_adam", "b_adam_lr_5e-3", "c_adam_no_bn_dropout"]
 
 
 def write_tiny_cifar(root):
-    """root/cifar-10-batches-py with data_batch_1..5, test_batch and batches.meta; returns root."""
-    folder = root / "cifar-10-batches-py"
-    folder.mkdir(parents=True)
-    batches = {
-        f"data_batch_{number}": tiny_batch(TRAIN_PER_BATCH, number) for number in range(1, 6)
-    }
-    batches["test_batch"] = tiny_batch(TEST_IMAGES, 0)
-    batches["batches.meta"] = {b"label_names": [f"class {k}".encode() for k in range(10)]}
-    for name, content in batches.items():
-        (folder / name).write_bytes(pickle.dumps(content))
-    return root
+    """root/cifar-10-batches-py: data_batch_1..5 of 40 images each and a test_batch of 64, each
+    class with its own mean colour, so that the images are learnable."""
+    (root / "cifar-10-batches-py").mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for name, count in [(f"data_batch_{i}", 40) for i in range(1, 6)] + [("test_batch", 64)]:
+        labels = rng.integers(0, 10, count)
+        pixels = np.linspace(30, 220, 30).reshape(10, 3)[labels][:, :, None]
+        pixels = pixels + rng.normal(0, 25, (count, 3, 1024))
+        data = np.clip(pixels, 0, 255).astype(np.uint8).reshape(count, 3072)
+        batch = {b"batch_label": b"tiny", b"labels": labels.tolist(), b"data": data}
+        (root / "cifar-10-batches-py" / name).write_bytes(pickle.dumps(batch))
 
 
-def execute(workdir, **parameters):
-    """Run the notebook in `workdir` with `parameters` injected after its parameters cell, as
-    papermill does; returns the executed notebook (CellExecutionError propagates)."""
+def run(workdir, **parameters):
+    """The notebook in workdir, QUICK, with `parameters` set after its parameters cell."""
+    parameters = dict(DATA_DIR="data", DOWNLOAD=False, SEEDS=SEEDS, QUICK=True) | parameters
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    tagged = [
+    at = [
         i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", [])
     ]
-    assert tagged == [1], "the first code cell, and only it, must be tagged parameters"
     source = "\n".join(f"{name} = {value!r}" for name, value in parameters.items())
-    injected = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
-    notebook.cells.insert(tagged[0] + 1, injected)
-    client = nbclient.NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
-    )
-    client.execute()
+    notebook.cells.insert(at[0] + 1, nbformat.v4.new_code_cell(source))
+    resources = {"metadata": {"path": str(workdir)}}
+    nbclient.NotebookClient(notebook, timeout=1800, resources=resources).execute()
     return notebook
 
 
-def quick_run(workdir, **parameters):
-    """The notebook on the tiny data in QUICK mode, writing to workdir/plots; returns the
-    executed notebook, the results dict and the plots folder."""
-    plots = workdir / "plots"
-    settings = dict(
-        DATA_DIR=str(write_tiny_cifar(workdir / "data")),
-        DOWNLOAD=False,
-        DATA_LABEL="tiny test data",
-        OUT_DIR=str(plots),
-        VALIDATION_SIZE=VALIDATION_SIZE,
-        SUBSET_SIZE=SUBSET_SIZE,
-        EPOCHS=EPOCHS,
-        BONUS_SEEDS=BONUS_SEEDS,
-        QUICK=True,
-    )
-    notebook = execute(workdir, **(settings | parameters))
-    return notebook, json.loads((plots / "alexnet_results.json").read_text()), plots
+def read(workdir, part):
+    return json.loads((workdir / "plots" / f"alexnet_{part}.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """The whole notebook, ablation included."""
-    return quick_run(tmp_path_factory.mktemp("alexnet"), PARTS="all")
+def workdir(tmp_path_factory):
+    """A folder in which the whole notebook ran, ablation included."""
+    workdir = tmp_path_factory.mktemp("alexnet")
+    write_tiny_cifar(workdir / "data")
+    run(workdir, PARTS="all")
+    return workdir
 
 
-def outputs(notebook):
-    """Every output of every code cell, in order."""
-    return [
-        output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs
-    ]
-
-
-def test_parts_a_to_c_train_the_subset_and_validate_every_epoch(executed):
-    _, results, _ = executed
-    assert (results["data"], results["device"], results["parts"]) == (
-        "tiny test data",
+def test_a_to_c_train_every_setting_once_per_seed_on_a_tenth_of_the_training_split(workdir):
+    results = read(workdir, "a-c")
+    assert (results["data"], results["device"], results["epochs"]) == (
+        "CIFAR-10 (official)",
         "cpu",
-        "all",
+        2,
     )
-    assert list(results["runs"]) == PART_KEYS
+    assert results["train_images"] == 18  # 200 images: 20 validate, and 10% of the other 180
+    assert list(results["runs"]) == SETUPS
     for key, run in results["runs"].items():
-        assert run["train_images"] == SUBSET_SIZE and run["epochs"] == EPOCHS, key
-        for curve in ("train_loss", "train_accuracy", "val_accuracy"):
-            assert len(run[curve]) == EPOCHS, (key, curve)
-        assert all(math.isfinite(loss) and loss > 0 for loss in run["train_loss"]), key
-        assert 0 <= run["test_accuracy"] <= 1, key
-    recipes = [(run["optimizer"], run["learning_rate"]) for run in results["runs"].values()]
-    assert recipes == [("SGD", 0.005), ("Adam", 5e-5), ("Adam", 5e-3), ("Adam", 5e-5)]
+        assert [seed["seed"] for seed in run["seeds"]] == SEEDS, key
+        for seed in run["seeds"]:
+            curves = [seed[name] for name in ("train_loss", "train_accuracy", "val_accuracy")]
+            assert [len(curve) for curve in curves] == [2, 2, 2], key
+            assert 0 <= seed["test_accuracy"] <= 1, key
+        assert run["seeds"][0]["train_loss"] != run["seeds"][1]["train_loss"], key
 
 
-def test_the_bonus_trains_on_everything_once_per_seed_and_the_ablation_on_the_rest(executed):
-    _, results, _ = executed
-    bonus = results["bonus"]
-    assert bonus["train_images"] == min(QUICK_IMAGES, 5 * TRAIN_PER_BATCH)
-    assert [row["seed"] for row in bonus["seeds"]] == BONUS_SEEDS
-    tests = [row["test_accuracy"] for row in bonus["seeds"]]
-    assert bonus["test_accuracy"]["mean"] == pytest.approx(sum(tests) / len(tests))
-    rows = results["ablation"]
-    assert [row["adopted"] for row in rows] == [True] * (PATH_STEPS + 1) + [False] * ALTERNATIVES
-    assert rows[PATH_STEPS]["name"] == "flip TTA" and rows[0]["gain"] is None
-    for number, row in enumerate(rows[1:], 1):
-        against = rows[number - 1] if number < PATH_STEPS else rows[PATH_STEPS - 1]
-        assert row["gain"] == pytest.approx(row["val_accuracy"] - against["val_accuracy"])
+def test_d_trains_the_final_network_per_seed_and_the_ablation_records_what_it_compares(workdir):
+    final = read(workdir, "d")
+    assert final["train_images"] == 200 and [seed["seed"] for seed in final["seeds"]] == SEEDS
+    assert all(0 <= seed["test_accuracy_tta"] <= 1 for seed in final["seeds"])
+    rows = read(workdir, "ablation")["rows"]
+    assert len(rows) == 11 and rows[7]["change"].startswith("flip TTA")
+    assert read(workdir, "ablation")["validation_images"] == 20
+    assert [row["against"] for row in rows] == [None, 1, 2, 3, 4, 5, 6, 7, 7, 7, 7]
+    for row in rows:  # the wrong validation images, for paired comparisons
+        assert len(row["validation_errors"]) == round(20 * (1 - row["val_accuracy"]))
 
 
-def test_figures_are_saved_and_shown(executed):
-    notebook, _, plots = executed
-    for name in [*PART_FIGURES, "alexnet_bonus.png"]:
-        image = matplotlib.image.imread(plots / name)
-        assert image.ndim == 3 and image.std() > 0, name
-    shown = [output for output in outputs(notebook) if "image/png" in output.get("data", {})]
-    assert len(shown) == len(PART_FIGURES) + 1
-    assert not list(plots.glob(".*")), "a temporary file was left behind"
+def test_each_part_saves_its_figure_and_shows_it(workdir):
+    for part in ("a-c", "d"):
+        image = matplotlib.image.imread(workdir / "plots" / f"alexnet_{part}.png")
+        assert image.ndim == 3 and image.std() > 0, part
 
 
-def test_parts_a_c_runs_only_a_to_c_and_a_rerun_replaces_the_earlier_results(tmp_path):
-    workdir = tmp_path
+def test_a_second_run_replaces_only_the_parts_it_runs_and_repeats_their_numbers(workdir):
     plots = workdir / "plots"
-    plots.mkdir()
-    (plots / "alexnet_bonus.png").write_bytes(b"an earlier run's figure")
-    _, results, _ = quick_run(workdir, PARTS="a-c", OVERWRITE=True)
-    assert results["parts"] == "a-c"
-    assert sorted(results["runs"]) == sorted(PART_KEYS)
-    assert "bonus" not in results and "ablation" not in results
-    assert set(results["section_wall_time_s"]) == {"data", "a-c"}
-    assert sorted(path.name for path in plots.iterdir()) == sorted(
-        ["alexnet_results.json", *PART_FIGURES]
-    )
-
-
-def failure(tmp_path, **parameters):
-    """The message of the error that the notebook, run on the tiny data, stops with."""
-    if "DATA_DIR" not in parameters:
-        parameters["DATA_DIR"] = str(write_tiny_cifar(tmp_path / "data"))
-    settings = dict(DOWNLOAD=False, OUT_DIR=str(tmp_path / "plots"), QUICK=True)
-    with pytest.raises(CellExecutionError) as raised:
-        execute(tmp_path, **(settings | parameters))
-    return str(raised.value)
+    kept = {
+        name: (plots / name).read_bytes() for name in ("alexnet_d.json", "alexnet_ablation.json")
+    }
+    before = read(workdir, "a-c")
+    run(workdir, PARTS="a-c")
+    assert {name: (plots / name).read_bytes() for name in kept} == kept
+    after = read(workdir, "a-c")
+    for key in SETUPS:  # on the CPU the same seed gives the same run
+        for old, new in zip(before["runs"][key]["seeds"], after["runs"][key]["seeds"]):
+            assert new["train_loss"] == old["train_loss"] and new["epoch_s"] != old["epoch_s"]
 
 
 @pytest.mark.parametrize(
-    ("parameters", "complaint"),
+    ("parameters", "line"),
     [
-        (dict(EPOCHS=0), "EPOCHS = 0 must be an integer from 1 to 10"),
-        (dict(PARTS="b"), "PARTS = 'b' must be 'a-c', 'a-d' or 'all'"),
-        (dict(BONUS_SEEDS=[]), "BONUS_SEEDS = [] must be a non-empty list"),
-    ],
-    ids=lambda value: str(value),
-)
-def test_bad_parameters_stop_the_notebook_before_any_work(tmp_path, parameters, complaint):
-    message = failure(tmp_path, **parameters)
-    assert complaint in message
-    assert "read_batch" not in message  # no data was read
-    assert not (tmp_path / "plots").exists() or not any((tmp_path / "plots").iterdir())
-
-
-def test_without_a_gpu_the_notebook_stops_and_says_how_to_get_one(tmp_path):
-    message = failure(tmp_path, QUICK=False)
-    assert "no GPU: in Colab choose Runtime > Change runtime type > T4 GPU" in message
-    assert "read_batch" not in message
-
-
-def test_earlier_results_are_kept_when_overwrite_is_false(tmp_path):
-    plots = tmp_path / "plots"
-    plots.mkdir()
-    (plots / "alexnet_results.json").write_text("{}")
-    message = failure(tmp_path, OVERWRITE=False)
-    assert "holds an earlier run's results (alexnet_results.json)" in message
-    assert (plots / "alexnet_results.json").read_text() == "{}"
-
-
-def test_an_output_folder_that_is_a_file_is_refused_at_once(tmp_path):
-    out = tmp_path / "taken"
-    out.write_text("a file, not a folder")
-    message = failure(tmp_path, OUT_DIR=str(out))
-    assert f"OUT_DIR = {str(out)!r} is not a writable folder" in message
-
-
-def test_missing_data_folder_is_a_clear_error(tmp_path):
-    message = failure(tmp_path, DATA_DIR=str(tmp_path / "absent"))
-    assert "cifar-10-batches-py does not exist" in message
-    assert "DOWNLOAD = True" in message
-
-
-@pytest.mark.parametrize(
-    ("content", "complaint"),
-    [
-        (b"not a pickle", "is not a CIFAR-10 batch file"),
+        (dict(PARTS="b"), "AssertionError: PARTS = 'b': choose 'a-c', 'a-d' or 'all'"),
         (
-            pickle.dumps({b"data": np.zeros((3, 3072), np.uint8), b"labels": [0, 12, 3]}),
-            "labels outside 0..9: [12] at positions [1]",
+            dict(DATA_DIR="absent"),
+            "AssertionError: absent/cifar-10-batches-py does not exist: set DATA_DIR, "
+            "or DOWNLOAD = True",
+        ),
+        pytest.param(
+            dict(QUICK=False),
+            "AssertionError: no GPU: in Colab choose Runtime > Change runtime type > T4 GPU, "
+            "then Runtime > Run all (or set QUICK = True for a smoke run on the CPU)",
+            marks=pytest.mark.skipif(torch.cuda.is_available(), reason="a GPU is here"),
         ),
     ],
-    ids=["garbage", "bad-label"],
+    ids=["parts", "data", "gpu"],
 )
-def test_malformed_batch_is_a_clear_error(tmp_path, content, complaint):
-    root = write_tiny_cifar(tmp_path / "data")
-    (root / "cifar-10-batches-py" / "data_batch_3").write_bytes(content)
-    message = failure(tmp_path, DATA_DIR=str(root))
-    assert "data_batch_3" in message
-    assert complaint in message
+def test_a_wrong_setting_stops_with_one_line_before_anything_is_read_or_written(
+    tmp_path, parameters, line
+):
+    write_tiny_cifar(tmp_path / "data")
+    (tmp_path / "data" / "cifar-10-batches-py" / "test_batch").unlink()  # reading it would fail
+    with pytest.raises(CellExecutionError) as stopped:
+        run(tmp_path, **parameters)
+    message = re.sub(r"\x1b\[[0-9;]*m", "", str(stopped.value))  # without the colours
+    assert message.strip().splitlines()[-1] == line
+    assert not (tmp_path / "plots").exists()
