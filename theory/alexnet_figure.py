@@ -1,6 +1,7 @@
-"""Question 2's figure for the written solution, drawn from ``plots/alexnet_results.json``: the
-training loss (log scale) and the validation accuracy per epoch of each run of parts (a)-(c), with
-one legend below both panels, where it hides no curve."""
+"""Question 2's figure for the written solution, drawn from ``plots/alexnet_a-c.json``: the
+training loss (log scale) and the validation accuracy per epoch of each setting of parts (a)-(c),
+the mean over its seeds with a band from the lowest to the highest seed, and one legend below
+both panels, where it hides no curve."""
 
 import json
 
@@ -8,15 +9,21 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 
 def draw(results_path, figure_path):
     runs = json.loads(results_path.read_text())["runs"]
     figure, (loss, accuracy) = plt.subplots(1, 2, figsize=(7.5, 3.1))
     for run in runs.values():
-        epochs = range(1, len(run["train_loss"]) + 1)
-        loss.plot(epochs, run["train_loss"], marker=".", label=run["label"])
-        accuracy.plot(epochs, [100 * a for a in run["val_accuracy"]], marker=".")
+        for axes, name, scale in ((loss, "train_loss", 1), (accuracy, "val_accuracy", 100)):
+            curves = scale * np.array([seed[name] for seed in run["seeds"]])
+            epochs = range(1, curves.shape[1] + 1)
+            label = run["label"] if axes is loss else None
+            (line,) = axes.plot(epochs, curves.mean(0), marker=".", label=label)
+            axes.fill_between(
+                epochs, curves.min(0), curves.max(0), color=line.get_color(), alpha=0.2
+            )
     loss.set(yscale="log", xlabel="epoch", ylabel="training loss (log scale)")
     accuracy.set(xlabel="epoch", ylabel="validation accuracy (%)")
     for axes in (loss, accuracy):

@@ -34,7 +34,7 @@ def build(build_dir, plots_dir=PLOTS):
     (build_dir / "generated_relu_max.tex").write_text(relu_max.tex_macros())
     (build_dir / "generated_l2_svm_dual.tex").write_text(l2_svm_dual.tex_macros())
     (build_dir / "generated_results.tex").write_text(results_tex(plots_dir))
-    alexnet_figure.draw(plots_dir / "alexnet_results.json", build_dir / "alexnet_curves.png")
+    alexnet_figure.draw(plots_dir / "alexnet_a-c.json", build_dir / "alexnet_curves.png")
     env = os.environ | {
         "TEXINPUTS": f"{build_dir}{os.pathsep}{plots_dir.resolve()}{os.pathsep}",
         "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
