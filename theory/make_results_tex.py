@@ -151,9 +151,9 @@ def percent(fraction):
     return f"{100 * fraction:.1f}"
 
 
-def spread(values, form=pct, to=" to "):
-    """The mean of per-seed values, and in brackets the lowest and the highest seed."""
-    return f"{form(sum(values) / len(values))} ({form(min(values))}{to}{form(max(values))})"
+def mean_span(values, form=lambda x: f"{100 * x:.2f}"):
+    """The mean of per-seed values and, in brackets, their span: ``89.07 (88.73--89.25)``."""
+    return f"{form(sum(values) / len(values))} ({span(values, form)})"
 
 
 def after_warm_up(*runs_epoch_s):
@@ -166,12 +166,12 @@ def after_warm_up(*runs_epoch_s):
 def question2(plots):
     """Question 2 from the notebook's files: ``alexnet_a-c.json`` ((a)-(c), several seeds each),
     ``alexnet_d.json`` ((d)'s final network per seed) and ``alexnet_ablation.json``."""
-    runs, bonus, ablation = (
+    a_to_c, bonus, ablation = (
         json.loads((plots / f"alexnet_{part}.json").read_text())
         for part in ("a-c", "d", "ablation")
     )
     out, rows = {}, []
-    for key, run in runs["runs"].items():
+    for key, run in a_to_c["runs"].items():
         seeds = run["seeds"]
         mean = {  # each curve averaged over the seeds, epoch by epoch
             name: [sum(values) / len(values) for values in zip(*(s[name] for s in seeds))]
@@ -184,20 +184,21 @@ def question2(plots):
         last["test_accuracy"] = [s["test_accuracy"] for s in seeds]
         for short, name in [("train", "train_accuracy"), ("val", "val_accuracy")]:
             out[f"{key}/{short}"] = pct(mean[name][-1])
-            out[f"{key}/{short}-spread"] = spread(last[name])
+            out[f"{key}/{short}-spread"] = mean_span(last[name]) + "\\,\\%"
         test = last["test_accuracy"]
-        out[f"{key}/test"], out[f"{key}/test-spread"] = pct(sum(test) / len(test)), spread(test)
+        out[f"{key}/test"] = pct(sum(test) / len(test))
+        out[f"{key}/test-spread"] = mean_span(test) + "\\,\\%"
         out[f"{key}/val-best"], out[f"{key}/val-best-epoch"] = pct(top), str(epoch)
         rows.append([escape(run["label"]), f"{loss[0]:.3f} $\\to$ {loss[-1]:.3f}"])
         rows[-1] += [f"{percent(top)} ({epoch})"]
-        rows[-1] += [spread(last["val_accuracy"], percent, "--"), spread(test, percent, "--")]
+        rows[-1] += [mean_span(last["val_accuracy"], percent), mean_span(test, percent)]
         rows[-1].append(after_warm_up(*(s["epoch_s"] for s in seeds)))
     header = ["run", head("training loss,", "epoch 1 $\\to$ last")]
     header += [head("best val.,", "\\% (epoch)"), head("final val., \\%", "(seeds' range)")]
     header += [head("test, \\%", "(seeds' range)"), head("s per", "epoch")]
     out["runs/table"] = table("L{3.3cm}rrrrr", header, rows)
-    out["runs/seeds"] = str(len(runs["runs"]["a_sgd"]["seeds"]))
-    adam, without = runs["runs"]["a_adam"]["seeds"], runs["runs"]["c_adam_no_bn_dropout"]["seeds"]
+    out["runs/seeds"] = str(len(a_to_c["runs"]["a_sgd"]["seeds"]))
+    adam, without = (a_to_c["runs"][key]["seeds"] for key in ("a_adam", "c_adam_no_bn_dropout"))
     val_gap = [a["val_accuracy"][-1] - w["val_accuracy"][-1] for a, w in zip(adam, without)]
     test_gap = [a["test_accuracy"] - w["test_accuracy"] for a, w in zip(adam, without)]
     out["c/val-gap"] = f"{100 * sum(val_gap) / len(val_gap):.1f}"
@@ -223,9 +224,9 @@ def question2(plots):
     header = ["", "change", head("validation", "accuracy"), head("difference,", "points (row)")]
     header += [head("noise", "bound"), head("s per", "epoch")]
     out["d/ablation-table"] = table("rL{6.6cm}rrrr", header, rows)
-    for part, results in (("a-c", runs), ("d", bonus), ("ablation", ablation)):
+    for part, results in (("a-c", a_to_c), ("d", bonus), ("ablation", ablation)):
         out[f"q2/time/{part}"] = seconds(results["wall_time_s"])
-    out["q2/time"] = seconds(sum(r["wall_time_s"] for r in (runs, bonus, ablation)))
+    out["q2/time"] = seconds(sum(r["wall_time_s"] for r in (a_to_c, bonus, ablation)))
     return out
 
 
