@@ -68,10 +68,11 @@ def seed_noise(spread):
     return max(final) - min(final)
 
 
-def noise(a, b, n, spread):
+def noise(a, b, n, seed_range):
     """The bound beyond which the difference of ablation rows a and b counts: the larger of the
-    paired bound and twice (d)'s seed spread (each row is one run, of one seed)."""
-    return max(paired_noise(a, b, n), 2 * seed_noise(spread))
+    paired bound and twice seed_range, how far the final setup moved with its seed alone (each
+    row is one run, of one seed). Questions 1 and 2 both use it."""
+    return max(paired_noise(a, b, n), 2 * seed_range)
 
 
 def span(values, form=lambda x: f"{100 * x:.2f}"):
@@ -135,7 +136,7 @@ def question1(plots):
         if i > 1:
             above = ablation["rows"][i - 2]
             rows[-1][3] = points(row["validation_accuracy"] - above["validation_accuracy"])
-            rows[-1][4] = f"{100 * noise(above, row, n, spread):.2f}"
+            rows[-1][4] = f"{100 * noise(above, row, n, seed_noise(spread)):.2f}"
         rows[-1].append(seconds(row["seconds"]))
     header = ["", "change", head("validation", "accuracy"), head("against", "row above")]
     header += [head("noise", "bound"), "time"]
@@ -161,6 +162,14 @@ def after_warm_up(*runs_epoch_s):
     each run's first, which includes the choice of kernels for new shapes."""
     later = sorted(t for epoch_s in runs_epoch_s for t in epoch_s[1:])
     return f"{later[len(later) // 2]:.2f}" if later else "--"
+
+
+def bonus_seed_range(bonus):
+    """How far question 2(d)'s final network moves with its seed alone: the highest minus the
+    lowest test accuracy of its seeds (it trains on every training image, so it has no
+    validation accuracy)."""
+    test = [seed["test_accuracy"] for seed in bonus["seeds"]]
+    return max(test) - min(test)
 
 
 def question2(plots):
@@ -213,13 +222,16 @@ def question2(plots):
         values = [s[name] for s in seeds]
         stats = {"mean": sum(values) / len(values), "min": min(values), "max": max(values)}
         out |= {f"d/{name.replace('_', '-')}/{k}": pct(v) for k, v in stats.items()}
+    seed_range = bonus_seed_range(bonus)
+    out["q2/seed-noise"], out["q2/noise"] = (f"{k * seed_range:.2f}" for k in (100, 200))
     n, rows = ablation["validation_images"], []
     for i, row in enumerate(ablation["rows"], 1):
         rows.append([i, escape(row["change"]), pct(row["val_accuracy"]), "", ""])
         if row["against"]:
             other = ablation["rows"][row["against"] - 1]
             gain = points(row["val_accuracy"] - other["val_accuracy"])
-            rows[-1][3:5] = f"{gain} ({row['against']})", f"{100 * paired_noise(other, row, n):.2f}"
+            bound = noise(other, row, n, seed_range)
+            rows[-1][3:5] = f"{gain} ({row['against']})", f"{100 * bound:.2f}"
         rows[-1].append(after_warm_up(row["epoch_s"]))
     header = ["", "change", head("validation", "accuracy"), head("difference,", "points (row)")]
     header += [head("noise", "bound"), head("s per", "epoch")]
