@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PLOTS = ROOT / "plots"
 Q1 = {p: json.loads((PLOTS / f"part_{p}.json").read_text()) for p in ("b", "c", "d", "ablation")}
 SPREAD = json.loads((PLOTS / "part_spread.json").read_text())
-NOISE = 0.02  # 2 points: twice the standard error of a difference of two accuracies on 5,000 images
 # Question 1(d)'s ablation, rows 2-5 against the row above: +1 a gain beyond the noise, 0 within it.
 ABLATION_VERDICTS = [1, 1, 1, 1]
 
@@ -111,8 +110,9 @@ def test_question_2_c_without_batchnorm_and_dropout():
             w < a for w, a in zip(without["val_accuracy"], with_["val_accuracy"], strict=True)
         )
         assert abs(without["train_loss"][7] - with_["train_loss"][4]) < 0.01  # epoch 8 against 5
-        assert 0 < with_["val_accuracy"][-1] - without["val_accuracy"][-1] < NOISE
-        assert 0 < with_["test_accuracy"] - without["test_accuracy"] < NOISE
+        # "at the end by little": under 2 points in every seed, on validation and on test
+        assert 0 < with_["val_accuracy"][-1] - without["val_accuracy"][-1] < 0.02
+        assert 0 < with_["test_accuracy"] - without["test_accuracy"] < 0.02
 
 
 def test_question_2_d_bonus_and_ablation():

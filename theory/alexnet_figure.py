@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 
 def draw(results_path, figure_path):
     runs = json.loads(results_path.read_text())["runs"]
-    figure, (loss, accuracy) = plt.subplots(1, 2, figsize=(7.5, 3.1))
+    figure, (loss, accuracy) = plt.subplots(1, 2, figsize=(7.5, 2.7))
     for run in runs.values():
         for axes, name, scale in ((loss, "train_loss", 1), (accuracy, "val_accuracy", 100)):
             curves = scale * np.array([seed[name] for seed in run["seeds"]])
@@ -30,6 +30,6 @@ def draw(results_path, figure_path):
         axes.set_xticks(list(epochs))
         axes.grid(alpha=0.3)
     figure.legend(loc="lower center", ncol=2, fontsize=8, frameon=False)
-    figure.tight_layout(rect=(0, 0.14, 1, 1))
+    figure.tight_layout(rect=(0, 0.16, 1, 1))
     figure.savefig(figure_path, dpi=200)
     plt.close(figure)

@@ -47,12 +47,6 @@ def table(columns, header, rows):
     )
 
 
-def best(curve):
-    """The best value of a per-epoch curve and its epoch (from 1)."""
-    epoch = max(range(len(curve)), key=curve.__getitem__)
-    return curve[epoch], epoch + 1
-
-
 def paired_noise(a, b, n):
     """Twice the standard error of the difference of two accuracies measured on the same n images
     if both networks were equally accurate: 2 sqrt(d) / n, where d counts the images that exactly
@@ -157,13 +151,6 @@ def mean_span(values, form=lambda x: f"{100 * x:.2f}"):
     return f"{form(sum(values) / len(values))} ({span(values, form)})"
 
 
-def after_warm_up(*runs_epoch_s):
-    """The median training time of an epoch, in seconds, over one or more runs' epochs without
-    each run's first, which includes the choice of kernels for new shapes."""
-    later = sorted(t for epoch_s in runs_epoch_s for t in epoch_s[1:])
-    return f"{later[len(later) // 2]:.2f}" if later else "--"
-
-
 def bonus_seed_range(bonus):
     """How far question 2(d)'s final network moves with its seed alone: the highest minus the
     lowest test accuracy of its seeds (it trains on every training image, so it has no
@@ -186,7 +173,7 @@ def question2(plots):
             name: [sum(values) / len(values) for values in zip(*(s[name] for s in seeds))]
             for name in ("train_loss", "train_accuracy", "val_accuracy")
         }
-        loss, (top, epoch) = mean["train_loss"], best(mean["val_accuracy"])
+        loss = mean["train_loss"]
         out |= {f"{key}/loss/{e}": f"{value:.3f}" for e, value in enumerate(loss, 1)}
         out[f"{key}/loss-first"], out[f"{key}/loss-last"] = f"{loss[0]:.3f}", f"{loss[-1]:.3f}"
         last = {name: [s[name][-1] for s in seeds] for name in mean}
@@ -197,33 +184,27 @@ def question2(plots):
         test = last["test_accuracy"]
         out[f"{key}/test"] = pct(sum(test) / len(test))
         out[f"{key}/test-spread"] = mean_span(test) + "\\,\\%"
-        out[f"{key}/val-best"], out[f"{key}/val-best-epoch"] = pct(top), str(epoch)
         rows.append([escape(run["label"]), f"{loss[0]:.3f} $\\to$ {loss[-1]:.3f}"])
-        rows[-1] += [f"{percent(top)} ({epoch})"]
         rows[-1] += [mean_span(last["val_accuracy"], percent), mean_span(test, percent)]
-        rows[-1].append(after_warm_up(*(s["epoch_s"] for s in seeds)))
     header = ["run", head("training loss,", "epoch 1 $\\to$ last")]
-    header += [head("best val.,", "\\% (epoch)"), head("final val., \\%", "(seeds' range)")]
-    header += [head("test, \\%", "(seeds' range)"), head("s per", "epoch")]
-    out["runs/table"] = table("L{3.3cm}rrrrr", header, rows)
-    out["runs/seeds"] = str(len(a_to_c["runs"]["a_sgd"]["seeds"]))
-    adam, without = (a_to_c["runs"][key]["seeds"] for key in ("a_adam", "c_adam_no_bn_dropout"))
-    val_gap = [a["val_accuracy"][-1] - w["val_accuracy"][-1] for a, w in zip(adam, without)]
-    test_gap = [a["test_accuracy"] - w["test_accuracy"] for a, w in zip(adam, without)]
-    out["c/val-gap"] = f"{100 * sum(val_gap) / len(val_gap):.1f}"
-    out["c/test-gap"] = f"{100 * sum(test_gap) / len(test_gap):.1f}"
+    header += [head("final val., \\%", "(seeds' range)"), head("test, \\%", "(seeds' range)")]
+    out["runs/table"] = table("L{7.6cm}rrr", header, rows)
+    numbers = [str(s["seed"]) for s in a_to_c["runs"]["a_sgd"]["seeds"]]
+    out["q2/seed-list"] = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    for part, better, worse in (("a", "a_adam", "a_sgd"), ("c", "a_adam", "c_adam_no_bn_dropout")):
+        pairs = list(zip(*(a_to_c["runs"][key]["seeds"] for key in (better, worse)), strict=True))
+        val_gap = [b["val_accuracy"][-1] - w["val_accuracy"][-1] for b, w in pairs]
+        test_gap = [b["test_accuracy"] - w["test_accuracy"] for b, w in pairs]
+        out[f"{part}/val-gap"] = mean_span(val_gap, lambda x: f"{100 * x:.1f}")
+        out[f"{part}/test-gap"] = mean_span(test_gap, lambda x: f"{100 * x:.1f}")
 
     seeds = bonus["seeds"]
-    rows = [[s["seed"], pct(s["test_accuracy"]), pct(s["test_accuracy_tta"])] for s in seeds]
-    rows = [row + [after_warm_up(s["epoch_s"])] for row, s in zip(rows, seeds)]
-    header = ["seed", head("test", "accuracy"), head("with", "flip TTA"), head("s per", "epoch")]
-    out["d/seeds-table"] = table("rrrr", header, rows)
     for name in ("test_accuracy", "test_accuracy_tta"):
         values = [s[name] for s in seeds]
         stats = {"mean": sum(values) / len(values), "min": min(values), "max": max(values)}
         out |= {f"d/{name.replace('_', '-')}/{k}": pct(v) for k, v in stats.items()}
     seed_range = bonus_seed_range(bonus)
-    out["q2/seed-noise"], out["q2/noise"] = (f"{k * seed_range:.2f}" for k in (100, 200))
+    out["q2/noise"] = f"{200 * seed_range:.2f}"
     n, rows = ablation["validation_images"], []
     for i, row in enumerate(ablation["rows"], 1):
         rows.append([i, escape(row["change"]), pct(row["val_accuracy"]), "", ""])
@@ -232,12 +213,9 @@ def question2(plots):
             gain = points(row["val_accuracy"] - other["val_accuracy"])
             bound = noise(other, row, n, seed_range)
             rows[-1][3:5] = f"{gain} ({row['against']})", f"{100 * bound:.2f}"
-        rows[-1].append(after_warm_up(row["epoch_s"]))
     header = ["", "change", head("validation", "accuracy"), head("difference,", "points (row)")]
-    header += [head("noise", "bound"), head("s per", "epoch")]
-    out["d/ablation-table"] = table("rL{6.6cm}rrrr", header, rows)
-    for part, results in (("a-c", a_to_c), ("d", bonus), ("ablation", ablation)):
-        out[f"q2/time/{part}"] = seconds(results["wall_time_s"])
+    header += [head("noise", "bound")]
+    out["d/ablation-table"] = table("rL{10.2cm}rrr", header, rows)
     out["q2/time"] = seconds(sum(r["wall_time_s"] for r in (a_to_c, bonus, ablation)))
     return out
 
