@@ -134,7 +134,7 @@ def question1(plots):
         rows[-1].append(seconds(row["seconds"]))
     header = ["", "change", head("validation", "accuracy"), head("against", "row above")]
     header += [head("noise", "bound"), "time"]
-    out["ablation/table"] = table("rL{7.6cm}rrrr", header, rows)
+    out["ablation/table"] = table("rL{9cm}rrrr", header, rows)
     out["ablation/row1-epochs"] = str(ablation["rows"][0]["config"]["epochs"])
     out["q1/time"] = seconds(sum(part["seconds"] for part in (b, c, d, ablation)))
     out["spread/time"] = seconds(spread["seconds"])
