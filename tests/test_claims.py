@@ -12,7 +12,7 @@ import re
 import statistics
 from pathlib import Path
 
-from theory.make_results_tex import bonus_seed_range, noise, seed_noise
+from theory.make_results_tex import noise
 
 ROOT = Path(__file__).resolve().parents[1]
 PLOTS = ROOT / "plots"
@@ -64,7 +64,7 @@ def test_question_1_c_and_d():
     n, differences = Q1["ablation"]["config"]["validation_size"], []
     for above, row, verdict in zip(rows, rows[1:], ABLATION_VERDICTS):
         differences.append(row["validation_accuracy"] - above["validation_accuracy"])
-        bound = noise(above, row, n, seed_noise(SPREAD))
+        bound = noise(above, row, n, [r["validation_accuracy"][-1] for r in SPREAD["d"]])
         assert (differences[-1] > bound) - (differences[-1] < -bound) == verdict, row["change"]
     assert differences[-1] == min(differences)  # the affine distortions gained least
     assert [Q1[part]["command"] for part in "bcd"] == ["python backprop_main.py"] * 3  # make run
@@ -125,7 +125,7 @@ def test_question_2_d_bonus_and_ablation():
     verdicts = {3: 1, 5: 1, 6: 1, 2: -1}  # row: +1 a gain beyond the noise bound, -1 a loss
     for number, row in enumerate(rows[1:], 2):
         above = rows[row["against"] - 1]
-        bound = noise(above, row, n, bonus_seed_range(q2("d")))
+        bound = noise(above, row, n, [seed["test_accuracy"] for seed in bonus])
         gain = row["val_accuracy"] - above["val_accuracy"]
         assert (gain > bound) - (gain < -bound) == verdicts.get(number, 0), row["change"]
     course, native, recipe = (statistics.median(row["epoch_s"][1:]) for row in rows[:3])

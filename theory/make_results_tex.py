@@ -55,18 +55,18 @@ def paired_noise(a, b, n):
     return 2 * math.sqrt(len(set(a["validation_errors"]) ^ set(b["validation_errors"]))) / n
 
 
-def seed_noise(spread):
-    """How far part (d)'s network moves with its seed alone: the highest minus the lowest final
-    validation accuracy of its runs in the spread."""
-    final = [run["validation_accuracy"][-1] for run in spread["d"]]
-    return max(final) - min(final)
+def seed_range(finals):
+    """How far a setup moves with its seed alone: the highest minus the lowest final accuracy of
+    its seeds (question 1: (d)'s validation accuracies in the spread; question 2: (d)'s test
+    accuracies, as its final network trains on every training image)."""
+    return max(finals) - min(finals)
 
 
-def noise(a, b, n, seed_range):
+def noise(a, b, n, finals):
     """The bound beyond which the difference of ablation rows a and b counts: the larger of the
-    paired bound and twice seed_range, how far the final setup moved with its seed alone (each
-    row is one run, of one seed). Questions 1 and 2 both use it."""
-    return max(paired_noise(a, b, n), 2 * seed_range)
+    paired bound and twice the seed range of finals, the final setup's accuracies over its seeds
+    (each row is one run, of one seed). Questions 1 and 2 both use it."""
+    return max(paired_noise(a, b, n), 2 * seed_range(finals))
 
 
 def span(values, form=lambda x: f"{100 * x:.2f}"):
@@ -122,7 +122,7 @@ def question1(plots):
     validation = [r["validation_accuracy"][-1] for r in spread["d"]]
     out["d/test"], out["d/test/runs"], out["d/runs"] = pct(test[0]), runs(test), str(len(test))
     out["d/validation"], out["d/validation/runs"] = pct(validation[0]), runs(validation)
-    out["d/seed-noise"], out["d/noise"] = (f"{k * seed_noise(spread):.2f}" for k in (100, 200))
+    out["d/seed-noise"], out["d/noise"] = (f"{k * seed_range(validation):.2f}" for k in (100, 200))
     out["d/train-time"] = seconds(d["train_seconds"])
     n, rows = ablation["config"]["validation_size"], []
     for i, row in enumerate(ablation["rows"], 1):
@@ -130,7 +130,7 @@ def question1(plots):
         if i > 1:
             above = ablation["rows"][i - 2]
             rows[-1][3] = points(row["validation_accuracy"] - above["validation_accuracy"])
-            rows[-1][4] = f"{100 * noise(above, row, n, seed_noise(spread)):.2f}"
+            rows[-1][4] = f"{100 * noise(above, row, n, validation):.2f}"
         rows[-1].append(seconds(row["seconds"]))
     header = ["", "change", head("validation", "accuracy"), head("against", "row above")]
     header += [head("noise", "bound"), "time"]
@@ -149,14 +149,6 @@ def percent(fraction):
 def mean_span(values, form=lambda x: f"{100 * x:.2f}"):
     """The mean of per-seed values and, in brackets, their span: ``89.07 (88.73--89.25)``."""
     return f"{form(sum(values) / len(values))} ({span(values, form)})"
-
-
-def bonus_seed_range(bonus):
-    """How far question 2(d)'s final network moves with its seed alone: the highest minus the
-    lowest test accuracy of its seeds (it trains on every training image, so it has no
-    validation accuracy)."""
-    test = [seed["test_accuracy"] for seed in bonus["seeds"]]
-    return max(test) - min(test)
 
 
 def question2(plots):
@@ -203,15 +195,15 @@ def question2(plots):
         values = [s[name] for s in seeds]
         stats = {"mean": sum(values) / len(values), "min": min(values), "max": max(values)}
         out |= {f"d/{name.replace('_', '-')}/{k}": pct(v) for k, v in stats.items()}
-    seed_range = bonus_seed_range(bonus)
-    out["q2/noise"] = f"{200 * seed_range:.2f}"
+    finals = [s["test_accuracy"] for s in seeds]
+    out["q2/noise"] = f"{200 * seed_range(finals):.2f}"
     n, rows = ablation["validation_images"], []
     for i, row in enumerate(ablation["rows"], 1):
         rows.append([i, escape(row["change"]), pct(row["val_accuracy"]), "", ""])
         if row["against"]:
             other = ablation["rows"][row["against"] - 1]
             gain = points(row["val_accuracy"] - other["val_accuracy"])
-            bound = noise(other, row, n, seed_range)
+            bound = noise(other, row, n, finals)
             rows[-1][3:5] = f"{gain} ({row['against']})", f"{100 * bound:.2f}"
     header = ["", "change", head("validation", "accuracy"), head("difference,", "points (row)")]
     header += [head("noise", "bound")]
