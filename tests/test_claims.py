@@ -84,8 +84,7 @@ def seeds(key):
     return q2("a-c")["runs"][key]["seeds"]
 
 
-# Question 2's assertions restate, seed by seed, what the answers said of the earlier run of one
-# seed; the run over seeds decides which of them still hold, and they are rewritten with the words.
+# Question 2's assertions restate, seed by seed, what the answers say of every seed.
 def test_question_2_a_sgd_against_adam():
     for sgd, adam in zip(seeds("a_sgd"), seeds("a_adam"), strict=True):  # the same first weights
         assert all(a < s for a, s in zip(adam["train_loss"], sgd["train_loss"], strict=True))
@@ -97,10 +96,10 @@ def test_question_2_a_sgd_against_adam():
 
 def test_question_2_b_large_learning_rate():
     for run in seeds("b_adam_lr_5e-3"):
-        assert 7 < run["train_loss"][0] / math.log(10) < 8
-        assert all(abs(loss - math.log(10)) < 0.25 for loss in run["train_loss"][1:])
+        assert 7 < run["train_loss"][0] / math.log(10) < 11
+        assert all(2.0 < loss < 2.4 for loss in run["train_loss"][1:])
         accuracies = [run["train_accuracy"][-1], run["val_accuracy"][-1], run["test_accuracy"]]
-        assert all(0.10 < accuracy < 0.25 for accuracy in accuracies)
+        assert all(0.15 < accuracy < 0.25 for accuracy in accuracies)  # about twice chance
 
 
 def test_question_2_c_without_batchnorm_and_dropout():
@@ -109,10 +108,9 @@ def test_question_2_c_without_batchnorm_and_dropout():
         assert all(
             w < a for w, a in zip(without["val_accuracy"], with_["val_accuracy"], strict=True)
         )
-        assert abs(without["train_loss"][7] - with_["train_loss"][4]) < 0.01  # epoch 8 against 5
-        # "at the end by little": under 2 points in every seed, on validation and on test
-        assert 0 < with_["val_accuracy"][-1] - without["val_accuracy"][-1] < 0.02
-        assert 0 < with_["test_accuracy"] - without["test_accuracy"] < 0.02
+        loss = without["train_loss"]  # 8 epochs, not 7, come within 0.05 of 5 epochs' loss
+        assert abs(loss[7] - with_["train_loss"][4]) < 0.05 < loss[6] - with_["train_loss"][4]
+        assert with_["test_accuracy"] > without["test_accuracy"]
 
 
 def test_question_2_d_bonus_and_ablation():
@@ -122,23 +120,24 @@ def test_question_2_d_bonus_and_ablation():
     assert all(seed["test_accuracy_tta"] > seed["test_accuracy"] for seed in bonus)
     rows, n = q2("ablation")["rows"], q2("ablation")["validation_images"]
     assert [row["against"] for row in rows] == [None, 1, 2, 3, 4, 5, 6, 7, 7, 7, 7]
-    verdicts = {3: 1, 5: 1, 6: 1, 2: -1}  # row: +1 a gain beyond the noise bound, -1 a loss
+    verdicts = {3: 1, 5: 1, 6: 1, 7: 1, 2: -1}  # row: +1 a gain beyond the noise bound, -1 a loss
     for number, row in enumerate(rows[1:], 2):
         above = rows[row["against"] - 1]
         bound = noise(above, row, n, [seed["test_accuracy"] for seed in bonus])
         gain = row["val_accuracy"] - above["val_accuracy"]
         assert (gain > bound) - (gain < -bound) == verdicts.get(number, 0), row["change"]
     course, native, recipe = (statistics.median(row["epoch_s"][1:]) for row in rows[:3])
-    assert native > 0.9 * course  # saved little time per epoch (warm-up left out)
-    assert recipe < 0.3 * course  # a quarter of the time
+    assert native > course and recipe < 0.5  # seconds per epoch, the first left out
 
 
 def quotable():
-    """The forms in which an answer may quote one of the runs' numbers or the difference of two
-    accuracies of question 1's parts or question 2: percentages and points with one or two
-    decimals, losses, seconds."""
+    """The forms in which an answer may quote one of the runs' numbers, a mean over the seeds of
+    question 2, or the difference of two accuracies of question 1's parts or question 2:
+    percentages and points with one or two decimals, losses, seconds."""
     parts = [Q1, *map(q2, ("a-c", "d", "ablation"))]
     values = [x for x in json_numbers(parts) if isinstance(x, float)]
+    for seeds in [run["seeds"] for run in q2("a-c")["runs"].values()] + [q2("d")["seeds"]]:
+        values += [statistics.fmean(same) for same in zip(*map(json_numbers, seeds))]
     fractions = {x for x in values if 0 < x < 1}
     values += [a - b for a, b in itertools.permutations(fractions, 2)]
     values += [x for x in json_numbers(SPREAD) if isinstance(x, float)]  # no differences: too many
@@ -150,6 +149,8 @@ def quotable():
             f"{abs(100 * x):.2f}",
             f"{100 * x:.1f}%",
             f"{100 * x:.2f}%",
+            f"{x:.1%}",
+            f"{x:.2%}",
         }
     return forms
 
@@ -163,15 +164,32 @@ def json_numbers(value):
 
 
 # Quoted numbers that no run measured: ln 10, PyTorch's initial weight bound 1/sqrt(9216), the T4
-# estimate's basis (see the notebook), the course's learning rate, and the homework's bars.
-CONSTANTS = {"2.30", "0.010", "4.1", "5.4", "1.13", "0.38", "10%", "80%", "85%", "90%", "96%"}
+# estimate's basis (see the notebook), (c)'s closeness, and the homework's bars.
+CONSTANTS = {
+    "2.30",
+    "0.010",
+    "4.1",
+    "5.4",
+    "1.13",
+    "0.38",
+    "0.05",
+    "10%",
+    "80%",
+    "85%",
+    "90%",
+    "96%",
+}
 
 
 def test_numbers_quoted_by_the_notebook_and_the_readme_are_the_runs():
     cells = {cell["id"]: "".join(cell["source"]) for cell in notebook()["cells"]}
     texts = [cells[i] for i in ("intro", "answers-md", "a-answer", "b-answer", "c-answer")]
     readme = (ROOT / "README.md").read_text()
-    texts += [cells["d-answer"], section(readme, "## Where each answer is")]
+    texts += [
+        cells["d-answer"],
+        cells["ablation-answer"],
+        section(readme, "## Where each answer is"),
+    ]
     allowed = quotable() | CONSTANTS
     for text in texts:
         text = re.sub(r"\d+\.\d+\.\d+|§\d+(\.\d+)?|[−+-]", "", text)  # versions, sections, signs
@@ -193,6 +211,17 @@ def test_the_readmes_what_to_expect_table_is_seed_0_and_the_spread():
         runs = [r for r in SPREAD[part] if part != "b" or r["learning_rate"] == float(lr)]
         final = [r["test_accuracy"] if part == "d" else r["test_accuracy"][-1] for r in runs]
         assert [ours, low, high] == [f"{100 * x:.2f}" for x in (final[0], min(final), max(final))]
+
+
+def test_the_readmes_question_2_table_is_the_mean_and_range_of_the_seeds():
+    table = section((ROOT / "README.md").read_text(), "## What to expect from your own run")
+    quoted = re.findall(r"\| 2\(\w\)[^|]*\| ([\d.]+)% \| ([\d.]+)–([\d.]+)% \|", table)
+    finals = [[s["test_accuracy"] for s in run["seeds"]] for run in q2("a-c")["runs"].values()]
+    finals += [
+        [s[name] for s in q2("d")["seeds"]] for name in ("test_accuracy", "test_accuracy_tta")
+    ]
+    expected = [(statistics.fmean(f), min(f), max(f)) for f in finals]
+    assert quoted == [tuple(f"{100 * x:.2f}" for x in triple) for triple in expected]
 
 
 def notebook():

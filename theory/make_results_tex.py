@@ -168,6 +168,9 @@ def question2(plots):
         loss = mean["train_loss"]
         out |= {f"{key}/loss/{e}": f"{value:.3f}" for e, value in enumerate(loss, 1)}
         out[f"{key}/loss-first"], out[f"{key}/loss-last"] = f"{loss[0]:.3f}", f"{loss[-1]:.3f}"
+        out[f"{key}/loss-first-spread"] = mean_span(
+            [s["train_loss"][0] for s in seeds], "{:.1f}".format
+        )
         last = {name: [s[name][-1] for s in seeds] for name in mean}
         last["test_accuracy"] = [s["test_accuracy"] for s in seeds]
         for short, name in [("train", "train_accuracy"), ("val", "val_accuracy")]:
@@ -207,7 +210,7 @@ def question2(plots):
             rows[-1][3:5] = f"{gain} ({row['against']})", f"{100 * bound:.2f}"
     header = ["", "change", head("validation", "accuracy"), head("difference,", "points (row)")]
     header += [head("noise", "bound")]
-    out["d/ablation-table"] = table("rL{10.2cm}rrr", header, rows)
+    out["d/ablation-table"] = table("rL{10.1cm}rrr", header, rows)
     out["q2/time"] = seconds(sum(r["wall_time_s"] for r in (a_to_c, bonus, ablation)))
     return out
 
