@@ -161,26 +161,17 @@ def question2(plots):
     out, rows = {}, []
     for key, run in a_to_c["runs"].items():
         seeds = run["seeds"]
-        mean = {  # each curve averaged over the seeds, epoch by epoch
-            name: [sum(values) / len(values) for values in zip(*(s[name] for s in seeds))]
-            for name in ("train_loss", "train_accuracy", "val_accuracy")
-        }
-        loss = mean["train_loss"]
+        loss = [sum(epoch) / len(epoch) for epoch in zip(*(s["train_loss"] for s in seeds))]
         out |= {f"{key}/loss/{e}": f"{value:.3f}" for e, value in enumerate(loss, 1)}
         out[f"{key}/loss-first"], out[f"{key}/loss-last"] = f"{loss[0]:.3f}", f"{loss[-1]:.3f}"
-        out[f"{key}/loss-first-spread"] = mean_span(
-            [s["train_loss"][0] for s in seeds], "{:.1f}".format
-        )
-        last = {name: [s[name][-1] for s in seeds] for name in mean}
-        last["test_accuracy"] = [s["test_accuracy"] for s in seeds]
-        for short, name in [("train", "train_accuracy"), ("val", "val_accuracy")]:
-            out[f"{key}/{short}"] = pct(mean[name][-1])
-            out[f"{key}/{short}-spread"] = mean_span(last[name]) + "\\,\\%"
-        test = last["test_accuracy"]
-        out[f"{key}/test"] = pct(sum(test) / len(test))
+        first = [s["train_loss"][0] for s in seeds]
+        out[f"{key}/loss-first-spread"] = mean_span(first, "{:.1f}".format)
+        train = [s["train_accuracy"][-1] for s in seeds]
+        out[f"{key}/train"] = pct(sum(train) / len(train))
+        val, test = [s["val_accuracy"][-1] for s in seeds], [s["test_accuracy"] for s in seeds]
         out[f"{key}/test-spread"] = mean_span(test) + "\\,\\%"
         rows.append([escape(run["label"]), f"{loss[0]:.3f} $\\to$ {loss[-1]:.3f}"])
-        rows[-1] += [mean_span(last["val_accuracy"], percent), mean_span(test, percent)]
+        rows[-1] += [mean_span(val, percent), mean_span(test, percent)]
     header = ["run", head("training loss,", "epoch 1 $\\to$ last")]
     header += [head("final val., \\%", "(seeds' range)"), head("test, \\%", "(seeds' range)")]
     out["runs/table"] = table("L{7.6cm}rrr", header, rows)
