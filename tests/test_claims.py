@@ -119,11 +119,12 @@ def test_question_2_d_bonus_and_ablation():
     assert sum(seed["test_accuracy"] for seed in bonus) / 3 >= 0.8907  # no worse than before
     assert all(seed["test_accuracy_tta"] > seed["test_accuracy"] for seed in bonus)
     rows, n = q2("ablation")["rows"], q2("ablation")["validation_images"]
+    finals = [seed["test_accuracy"] for seed in bonus]
     assert [row["against"] for row in rows] == [None, 1, 2, 3, 4, 5, 6, 7, 7, 7, 7]
     verdicts = {3: 1, 5: 1, 6: 1, 7: 1, 2: -1}  # row: +1 a gain beyond the noise bound, -1 a loss
     for number, row in enumerate(rows[1:], 2):
         above = rows[row["against"] - 1]
-        bound = noise(above, row, n, [seed["test_accuracy"] for seed in bonus])
+        bound = noise(above, row, n, finals)
         gain = row["val_accuracy"] - above["val_accuracy"]
         assert (gain > bound) - (gain < -bound) == verdicts.get(number, 0), row["change"]
     course, native, recipe = (statistics.median(row["epoch_s"][1:]) for row in rows[:3])
@@ -183,13 +184,9 @@ CONSTANTS = {
 
 def test_numbers_quoted_by_the_notebook_and_the_readme_are_the_runs():
     cells = {cell["id"]: "".join(cell["source"]) for cell in notebook()["cells"]}
-    texts = [cells[i] for i in ("intro", "answers-md", "a-answer", "b-answer", "c-answer")]
-    readme = (ROOT / "README.md").read_text()
-    texts += [
-        cells["d-answer"],
-        cells["ablation-answer"],
-        section(readme, "## Where each answer is"),
-    ]
+    answers = ("a-answer", "b-answer", "c-answer", "d-answer", "ablation-answer")
+    texts = [cells[i] for i in ("intro", "answers-md", *answers)]
+    texts.append(section((ROOT / "README.md").read_text(), "## Where each answer is"))
     allowed = quotable() | CONSTANTS
     for text in texts:
         text = re.sub(r"\d+\.\d+\.\d+|§\d+(\.\d+)?|[−+-]", "", text)  # versions, sections, signs
